@@ -1,0 +1,36 @@
+namespace AutoGradNet.Autograd;
+
+/// <summary>
+/// Anomaly detection: while enabled (per async flow), the backward engine checks every gradient it computes
+/// and throws, naming the op and the input, as soon as one contains NaN.
+/// </summary>
+public static class AnomalyMode
+{
+    private static readonly AsyncLocal<bool> Enabled = new();
+
+    /// <summary>Whether backward passes check their gradients for NaN.</summary>
+    public static bool IsEnabled => Enabled.Value;
+
+    /// <summary>Turns anomaly detection on until the returned scope is disposed.</summary>
+    public static IDisposable Enable()
+    {
+        var previous = Enabled.Value;
+        Enabled.Value = true;
+        return new Scope(previous);
+    }
+
+    internal static void Check(Node node, int input, Tensor g)
+    {
+        if (g.HasNaN())
+        {
+            throw new ArithmeticException(
+                $"{node.Name} produced NaN in the gradient for its input {input} (gradient shape {g.Shape}). " +
+                "The forward value feeding this op is likely out of its domain (log or sqrt of a negative, 0/0, inf-inf).");
+        }
+    }
+
+    private sealed class Scope(bool previous) : IDisposable
+    {
+        public void Dispose() => Enabled.Value = previous;
+    }
+}

@@ -1,0 +1,119 @@
+namespace AutoGradNet.Autograd;
+
+/// <summary>
+/// One recorded operation in the graph: the link from an output tensor back to the inputs it was computed
+/// from, plus the tensors the operation saved for its backward. Each primitive op derives from this and
+/// implements <see cref="Backward"/>, its vector-Jacobian product, written in <see cref="Tensor"/> ops.
+/// </summary>
+public abstract class Node
+{
+    private readonly Edge[] _edges;
+    private Tensor[]? _saved;
+    private int[]? _savedVersions;
+    private bool _released;
+
+    /// <summary>Records the edges to <paramref name="inputs"/>: their producing nodes, or the leaves themselves.</summary>
+    private protected Node(params ReadOnlySpan<Tensor> inputs)
+    {
+        _edges = new Edge[inputs.Length];
+        for (var i = 0; i < inputs.Length; i++) _edges[i] = new Edge(inputs[i]);
+    }
+
+    /// <summary>Whether an op on <paramref name="inputs"/> must be recorded: grad mode is on and an input requires grad.</summary>
+    internal static bool ShouldRecord(params ReadOnlySpan<Tensor> inputs)
+    {
+        if (!GradMode.IsEnabled) return false;
+        foreach (var t in inputs)
+        {
+            if (t.RequiresGrad) return true;
+        }
+        return false;
+    }
+
+    /// <summary>The operation's name as it appears in error messages and graph dumps, e.g. <c>MulBackward</c>.</summary>
+    public string Name => GetType().Name + "Backward";
+
+    /// <summary>The nodes this one passes gradients to, one per input (<see langword="null"/> for leaves and constants).</summary>
+    public IReadOnlyList<Node?> NextFunctions => Array.ConvertAll(_edges, e => e.Node);
+
+    internal ReadOnlySpan<Edge> Edges => _edges;
+
+    internal bool IsReleased => _released;
+
+    /// <summary>Keeps <paramref name="tensors"/> for the backward, remembering their versions to detect later in-place writes.</summary>
+    private protected void Save(params Tensor[] tensors)
+    {
+        _saved = tensors;
+        _savedVersions = Array.ConvertAll(tensors, t => t.Version);
+    }
+
+    /// <summary>A tensor saved by <see cref="Save"/>; throws if it was freed or modified in place since.</summary>
+    private protected Tensor Saved(int index)
+    {
+        if (_saved is null || _savedVersions is null)
+            throw new InvalidOperationException($"{Name}: saved tensors are not available (internal error: the op saved none).");
+        var t = _saved[index];
+        if (t.Version != _savedVersions[index])
+        {
+            throw new InvalidOperationException(
+                $"{Name}: a tensor of shape {t.Shape} saved for the backward was modified by an in-place operation " +
+                $"(it is at version {t.Version}; the graph recorded version {_savedVersions[index]}). " +
+                "Clone it before modifying it, or recompute the forward after the update.");
+        }
+        return t;
+    }
+
+    /// <summary>Whether input <paramref name="index"/> needs a gradient; a rule may skip the work when it does not.</summary>
+    private protected bool NeedsGrad(int index) => _edges[index].IsActive;
+
+    /// <summary>
+    /// The vector-Jacobian product: given the gradient of the final output with respect to this node's output,
+    /// the gradient with respect to each input (<see langword="null"/> where none flows). A returned gradient may
+    /// have the broadcast shape; the engine sums it back to the input's shape.
+    /// </summary>
+    private protected abstract Tensor?[] Backward(Tensor grad);
+
+    internal Tensor?[] RunBackward(Tensor grad)
+    {
+        if (_released)
+        {
+            throw new InvalidOperationException(
+                $"{Name}: trying to backward through the graph a second time, but its saved tensors were freed after the first Backward(). " +
+                "Pass retainGraph: true to the first Backward() if you need to backward through the same graph again.");
+        }
+        return Backward(grad);
+    }
+
+    /// <summary>Frees the saved tensors after a backward that did not retain the graph.</summary>
+    internal void Release()
+    {
+        _saved = null;
+        _savedVersions = null;
+        _released = true;
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => Name;
+}
+
+/// <summary>Where a gradient goes from a node: to the input's producing node, to a leaf's <c>Grad</c>, or nowhere.</summary>
+internal readonly struct Edge
+{
+    public Edge(Tensor input)
+    {
+        Node = input.GradFn;
+        Leaf = input.GradFn is null && input.RequiresGrad ? input : null;
+        Shape = input.Shape;
+    }
+
+    /// <summary>The node that produced the input, or <see langword="null"/> for a leaf or a constant.</summary>
+    public Node? Node { get; }
+
+    /// <summary>The input itself when it is a leaf that requires grad.</summary>
+    public Tensor? Leaf { get; }
+
+    /// <summary>The input's shape, to which a broadcast gradient is summed back.</summary>
+    public Shape Shape { get; }
+
+    public bool IsActive => Node is not null || Leaf is not null;
+}

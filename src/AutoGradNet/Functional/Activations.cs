@@ -1,0 +1,47 @@
+namespace AutoGradNet;
+
+/// <summary>
+/// Composite functions built only from primitive ops (like <c>torch.nn.functional</c>): their gradients come
+/// from the graph traversal through those primitives, never from a hand-written derivative.
+/// </summary>
+public static partial class Functional
+{
+    /// <summary>
+    /// The logistic sigmoid σ(x) = 1 / (1 + e⁻ˣ), in a form that cannot overflow: with z = e^(−|x|) ≤ 1,
+    /// σ(x) = 1/(1+z) for x ≥ 0 and z/(1+z) for x &lt; 0. Both branches stay finite for any x (σ(±1000) is exactly
+    /// 1 and 0), so their gradients do too.
+    /// </summary>
+    public static Tensor Sigmoid(Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        var nonNegative = x >= 0;
+        // −|x|, written with where so that at x = 0 the derivative is taken from the x ≥ 0 branch
+        // (abs would give 0 there and lose σ'(0) = 1/4).
+        var z = Tensor.Where(nonNegative, -x, x).Exp();
+        var onePlusZ = 1.0 + z;
+        return Tensor.Where(nonNegative, 1.0 / onePlusZ, z / onePlusZ);
+    }
+
+    /// <summary>tanh(x) = 2σ(2x) − 1, which inherits the sigmoid's overflow-free form.</summary>
+    public static Tensor Tanh(Tensor x) => 2.0 * Sigmoid(2.0 * x) - 1.0;
+
+    /// <summary>ReLU(x) = max(x, 0); its gradient is 1 for x &gt; 0 and 0 otherwise (0 at the kink, as in PyTorch).</summary>
+    public static Tensor Relu(Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        return Tensor.Where(x > 0, x, 0.0);
+    }
+
+    /// <summary>
+    /// softplus(x) = ln(1 + eˣ) = max(x, 0) + ln(1 + e^(−|x|)), finite for any x. Both terms select their branch
+    /// with the same x ≥ 0 test, so the gradient at 0 is σ(0) = 1/2.
+    /// </summary>
+    public static Tensor Softplus(Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        var nonNegative = x >= 0;
+        var positivePart = Tensor.Where(nonNegative, x, 0.0);
+        var negAbs = Tensor.Where(nonNegative, -x, x);
+        return positivePart + (1.0 + negAbs.Exp()).Log();
+    }
+}

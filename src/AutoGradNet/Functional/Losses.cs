@@ -1,0 +1,76 @@
+namespace AutoGradNet;
+
+public static partial class Functional
+{
+    /// <summary>The tutorial's loss: Σ (prediction − target)². Shapes must match exactly.</summary>
+    public static Tensor SumSquaredError(Tensor prediction, Tensor target)
+    {
+        CheckSameShape(prediction, target, "sum_squared_error");
+        return (prediction - target).Pow(2).Sum();
+    }
+
+    /// <summary>Mean squared error: mean of (prediction − target)². Shapes must match exactly.</summary>
+    public static Tensor MseLoss(Tensor prediction, Tensor target)
+    {
+        CheckSameShape(prediction, target, "mse_loss");
+        return (prediction - target).Pow(2).Mean();
+    }
+
+    /// <summary>
+    /// Binary cross-entropy on probabilities: −mean[y·ln p + (1−y)·ln(1−p)], with each log clamped at −100
+    /// as PyTorch does, so p = 0 or 1 gives a large finite loss instead of ∞.
+    /// </summary>
+    public static Tensor BinaryCrossEntropy(Tensor probability, Tensor target)
+    {
+        CheckSameShape(probability, target, "binary_cross_entropy");
+        var logP = probability.Log().Maximum(Tensor.Scalar(-100, probability.DType));
+        var log1MinusP = (1.0 - probability).Log().Maximum(Tensor.Scalar(-100, probability.DType));
+        return -(target * logP + (1.0 - target) * log1MinusP).Mean();
+    }
+
+    /// <summary>
+    /// Binary cross-entropy on logits: mean[softplus(x) − y·x], which equals the probability form with p = σ(x)
+    /// but stays exact and finite for large |x| (logits of ±60 and beyond).
+    /// </summary>
+    public static Tensor BinaryCrossEntropyWithLogits(Tensor logits, Tensor target)
+    {
+        CheckSameShape(logits, target, "binary_cross_entropy_with_logits");
+        return (Softplus(logits) - target * logits).Mean();
+    }
+
+    /// <summary>
+    /// Cross-entropy from logits of shape <c>[N, C]</c> and integer class indices: −mean over the batch of
+    /// log softmax(logits)[i, targets[i]].
+    /// </summary>
+    /// <exception cref="ArgumentException">The logits are not 2-D, the target count is not N, or a class index is outside [0, C).</exception>
+    public static Tensor CrossEntropy(Tensor logits, int[] targets)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        ArgumentNullException.ThrowIfNull(targets);
+        if (logits.Rank != 2)
+            throw new ArgumentException($"cross_entropy: logits must have shape [N, C], got {logits.Shape}.", nameof(logits));
+        int n = logits.Shape[0], c = logits.Shape[1];
+        if (targets.Length != n)
+            throw new ArgumentException($"cross_entropy: {targets.Length} targets for logits of shape {logits.Shape} (expected {n}).", nameof(targets));
+        var oneHot = Tensor.Zeros(logits.Shape, logits.DType);
+        for (var i = 0; i < n; i++)
+        {
+            if (targets[i] < 0 || targets[i] >= c)
+                throw new ArgumentException($"cross_entropy: target {i} is class {targets[i]}, outside [0, {c}) for logits of shape {logits.Shape}.", nameof(targets));
+            oneHot[i, targets[i]] = 1;
+        }
+        return -(LogSoftmax(logits, axis: 1) * oneHot).Sum() / Math.Max(n, 1);
+    }
+
+    private static void CheckSameShape(Tensor prediction, Tensor target, string op)
+    {
+        ArgumentNullException.ThrowIfNull(prediction);
+        ArgumentNullException.ThrowIfNull(target);
+        if (prediction.Shape != target.Shape)
+        {
+            throw new ArgumentException(
+                $"{op}: prediction shape {prediction.Shape} and target shape {target.Shape} differ. " +
+                "Reshape one of them: a silent broadcast here would compute a different loss.");
+        }
+    }
+}

@@ -1,0 +1,54 @@
+namespace AutoGradNet.Kernels;
+
+/// <summary>Index arithmetic shared by the kernels that read tensors through (broadcast or permuted) strides.</summary>
+internal static class Strided
+{
+    /// <summary>
+    /// For each row of <paramref name="shape"/> (all axes but the last), the offset of the row's first element
+    /// in a buffer read with <paramref name="strides"/>. A 0-d shape has one row of length 1.
+    /// </summary>
+    public static int[] RowOffsets(Shape shape, int[] strides)
+    {
+        var rank = shape.Rank;
+        var rowLength = rank == 0 ? 1 : shape[rank - 1];
+        var rows = rowLength == 0 ? 0 : shape.Size / rowLength;
+        var offsets = new int[rows];
+        if (rows == 0) return offsets;
+        var index = new int[Math.Max(rank - 1, 0)];
+        var offset = 0;
+        for (var r = 0; r < rows; r++)
+        {
+            offsets[r] = offset;
+            // Odometer increment over the outer axes, updating the offset incrementally.
+            for (var axis = rank - 2; axis >= 0; axis--)
+            {
+                index[axis]++;
+                offset += strides[axis];
+                if (index[axis] < shape[axis]) break;
+                offset -= strides[axis] * index[axis];
+                index[axis] = 0;
+            }
+        }
+        return offsets;
+    }
+
+    /// <summary>Copies <paramref name="src"/>, read through <paramref name="strides"/>, into contiguous <paramref name="dst"/> of <paramref name="shape"/>.</summary>
+    public static void Gather<T>(ReadOnlySpan<T> src, int[] strides, Shape shape, Span<T> dst)
+    {
+        if (shape.Size == 0) return;
+        var rowLength = shape.Rank == 0 ? 1 : shape[shape.Rank - 1];
+        var innerStride = shape.Rank == 0 ? 0 : strides[shape.Rank - 1];
+        var offsets = RowOffsets(shape, strides);
+        for (var r = 0; r < offsets.Length; r++)
+        {
+            var row = dst.Slice(r * rowLength, rowLength);
+            var o = offsets[r];
+            if (innerStride == 1)
+                src.Slice(o, rowLength).CopyTo(row);
+            else if (innerStride == 0)
+                row.Fill(src[o]);
+            else
+                for (var j = 0; j < rowLength; j++) row[j] = src[o + j * innerStride];
+        }
+    }
+}

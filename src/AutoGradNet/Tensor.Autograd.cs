@@ -1,0 +1,165 @@
+using System.Numerics;
+using AutoGradNet.Autograd;
+using AutoGradNet.Kernels;
+
+namespace AutoGradNet;
+
+// Backward, grad-mode scopes, detaching and in-place updates.
+public sealed partial class Tensor
+{
+    /// <summary>
+    /// Computes the gradient of this tensor with respect to every leaf that requires grad, by walking the
+    /// recorded graph backwards and applying the chain rule node by node; results accumulate into
+    /// each leaf's <see cref="Grad"/>.
+    /// </summary>
+    /// <param name="gradient">
+    /// ∂L/∂(this tensor), with this tensor's shape and dtype. May be omitted only when this tensor has a single
+    /// element, in which case it is 1.
+    /// </param>
+    /// <param name="retainGraph">
+    /// Keep the saved tensors so the graph can be traversed again. Defaults to <paramref name="createGraph"/>.
+    /// Without it, a second backward through the same graph throws.
+    /// </param>
+    /// <param name="createGraph">
+    /// Record the backward computation itself, so the resulting gradients can be differentiated again
+    /// (Hessian-vector products, second derivatives).
+    /// </param>
+    /// <exception cref="InvalidOperationException">
+    /// This tensor does not require grad; or no <paramref name="gradient"/> was given for a non-scalar; or the graph was freed
+    /// by an earlier backward; or a tensor saved for the backward was modified in place.
+    /// </exception>
+    /// <exception cref="ArgumentException"><paramref name="gradient"/>'s shape or dtype does not match.</exception>
+    public void Backward(Tensor? gradient = null, bool? retainGraph = null, bool createGraph = false)
+    {
+        var seed = SeedGradient(gradient, "Backward");
+        Engine.Run(this, seed, retainGraph ?? createGraph, createGraph, inputs: null);
+    }
+
+    internal Tensor SeedGradient(Tensor? gradient, string op)
+    {
+        if (!RequiresGrad)
+        {
+            throw new InvalidOperationException(
+                $"{op}: this tensor of shape {Shape} does not require grad and has no GradFn, so there is no graph to differentiate. " +
+                "Set RequiresGrad = true on the inputs (leaves) before computing it, outside a NoGrad scope.");
+        }
+        if (gradient is null)
+        {
+            if (Size != 1)
+            {
+                throw new InvalidOperationException(
+                    $"{op}: a gradient can be implied only for a single-element output, but this output has shape {Shape}. " +
+                    $"Reduce it to a scalar first (e.g. .Sum()), or pass a gradient of shape {Shape}.");
+            }
+            return OnesLike(this);
+        }
+        if (gradient.Shape != Shape || gradient.DType != DType)
+        {
+            throw new ArgumentException(
+                $"{op}: the gradient has shape {gradient.Shape} and dtype {gradient.DType}, but the output has shape {Shape} and dtype {DType}.",
+                nameof(gradient));
+        }
+        return gradient;
+    }
+
+    /// <summary>
+    /// Opens a scope in which no operation is recorded (the current async flow only); dispose it to restore the
+    /// previous mode: <c>using (Tensor.NoGrad()) { W -= lr * W.Grad!; }</c>.
+    /// </summary>
+    public static GradModeScope NoGrad() => GradMode.Set(false);
+
+    /// <summary>Opens a scope in which recording is on again, e.g. inside a <see cref="NoGrad"/> scope.</summary>
+    public static GradModeScope EnableGrad() => GradMode.Set(true);
+
+    /// <summary>A new leaf sharing this tensor's storage, cut off from the graph (it does not require grad).</summary>
+    public Tensor Detach() => new(Storage, Shape, DType);
+
+    /// <summary>Clears <see cref="Grad"/>: sets it to <see langword="null"/>, or fills it with zeros when <paramref name="setToNull"/> is false.</summary>
+    public void ZeroGrad(bool setToNull = true)
+    {
+        if (setToNull || _grad is null) _grad = null;
+        else _grad.FillWith(0);
+    }
+
+    /// <summary>Sets this leaf's <see cref="RequiresGrad"/> and returns it, for fluent construction.</summary>
+    public Tensor RequireGrad(bool requiresGrad = true)
+    {
+        RequiresGrad = requiresGrad;
+        return this;
+    }
+
+    /// <summary>In place: <c>this += other</c> (broadcast to this shape). Allowed outside recording, or on tensors that do not require grad.</summary>
+    public void operator +=(Tensor other) => InPlace<AddOp>(other, "add_");
+
+    /// <summary>In place: <c>this -= other</c>; the tutorial's <c>W -= lr * W.Grad</c> updates <c>W</c> itself.</summary>
+    public void operator -=(Tensor other) => InPlace<SubOp>(other, "sub_");
+
+    /// <summary>In place: <c>this *= other</c>.</summary>
+    public void operator *=(Tensor other) => InPlace<MulOp>(other, "mul_");
+
+    /// <summary>In place: <c>this /= other</c>.</summary>
+    public void operator /=(Tensor other) => InPlace<DivOp>(other, "div_");
+
+    /// <summary>In place: adds a scalar.</summary>
+    public void operator +=(double other) => InPlace<AddOp>(Scalar(other, DType), "add_");
+
+    /// <summary>In place: subtracts a scalar.</summary>
+    public void operator -=(double other) => InPlace<SubOp>(Scalar(other, DType), "sub_");
+
+    /// <summary>In place: multiplies by a scalar.</summary>
+    public void operator *=(double other) => InPlace<MulOp>(Scalar(other, DType), "mul_");
+
+    /// <summary>In place: divides by a scalar.</summary>
+    public void operator /=(double other) => InPlace<DivOp>(Scalar(other, DType), "div_");
+
+    /// <summary>In place: copies <paramref name="source"/>'s values (broadcast to this shape) into this tensor.</summary>
+    public void CopyFrom(Tensor source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        CheckInPlace(source, "copy_");
+        Elementwise.BroadcastTo(source, this);
+        Storage.Version++;
+    }
+
+    private void InPlace<TOp>(Tensor other, string op) where TOp : IBinaryOp<TOp>
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        CheckInPlace(other, op);
+        Elementwise.Binary<TOp>(this, other, this);
+        Storage.Version++;
+    }
+
+    private void CheckInPlace(Tensor other, string op)
+    {
+        if (GradMode.IsEnabled && (RequiresGrad || other.RequiresGrad))
+        {
+            throw new InvalidOperationException(
+                $"{op}: in-place operations are not recorded, so they cannot be applied to a tensor that requires grad " +
+                $"(or with an operand that does) while grad mode is on (shape {Shape}). Wrap the update in `using (Tensor.NoGrad())`.");
+        }
+        Ops.Checks.SameDType(this, other, op);
+        if (!other.Shape.CanBroadcastTo(Shape))
+            throw new ArgumentException($"{op}: the operand of shape {other.Shape} cannot be broadcast to the target's shape {Shape}.");
+    }
+
+    /// <summary>Whether any element is NaN.</summary>
+    internal bool HasNaN()
+    {
+        var k = new NaNKernel(this);
+        Dispatch.Run(DType, ref k);
+        return k.Found;
+    }
+
+    private struct NaNKernel(Tensor t) : IKernel
+    {
+        public bool Found;
+
+        public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            foreach (var v in t.AsSpan<T>())
+            {
+                if (T.IsNaN(v)) { Found = true; return; }
+            }
+        }
+    }
+}

@@ -1,0 +1,149 @@
+using System.Numerics;
+using AutoGradNet.Kernels;
+
+namespace AutoGradNet;
+
+public sealed partial class Tensor
+{
+    /// <summary>A tensor of <paramref name="shape"/> holding a copy of <paramref name="data"/> (row-major).</summary>
+    /// <exception cref="ArgumentException"><paramref name="data"/>'s length is not the shape's element count.</exception>
+    public static Tensor FromArray(double[] data, params int[] shape) => FromFlat(data, new Shape(shape), DType.Float64);
+
+    /// <summary>A <see cref="DType.Float32"/> tensor of <paramref name="shape"/> holding a copy of <paramref name="data"/>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="data"/>'s length is not the shape's element count.</exception>
+    public static Tensor FromArray(float[] data, params int[] shape) => FromFlat(data, new Shape(shape), DType.Float32);
+
+    /// <summary>A 1-D <see cref="DType.Float64"/> tensor holding a copy of <paramref name="data"/>.</summary>
+    public static Tensor FromArray(double[] data) => FromFlat(data, new Shape(data.Length), DType.Float64);
+
+    /// <summary>A 1-D <see cref="DType.Float32"/> tensor holding a copy of <paramref name="data"/>.</summary>
+    public static Tensor FromArray(float[] data) => FromFlat(data, new Shape(data.Length), DType.Float32);
+
+    /// <summary>A 2-D <see cref="DType.Float64"/> tensor holding a copy of <paramref name="data"/>.</summary>
+    public static Tensor FromArray(double[,] data) => From2D(data, DType.Float64);
+
+    /// <summary>A 2-D <see cref="DType.Float32"/> tensor holding a copy of <paramref name="data"/>.</summary>
+    public static Tensor FromArray(float[,] data) => From2D(data, DType.Float32);
+
+    /// <summary>A 1-D <see cref="DType.Float64"/> tensor; lets <c>Tensor x = new double[] { 1, 2 };</c> work.</summary>
+    public static implicit operator Tensor(double[] data) => FromArray(data);
+
+    /// <summary>A 2-D <see cref="DType.Float64"/> tensor; lets <c>Tensor x = new double[,] { { 1, 2 } };</c> work.</summary>
+    public static implicit operator Tensor(double[,] data) => FromArray(data);
+
+    /// <summary>A 0-d tensor holding <paramref name="value"/>.</summary>
+    public static Tensor Scalar(double value, DType dtype = DType.Float64) => Full([], value, dtype);
+
+    /// <summary>A tensor of <paramref name="shape"/> filled with zeros.</summary>
+    public static Tensor Zeros(Shape shape, DType dtype = DType.Float64) => Empty(shape, dtype);
+
+    /// <summary>A tensor of <paramref name="shape"/> filled with ones.</summary>
+    public static Tensor Ones(Shape shape, DType dtype = DType.Float64) => Full(shape, 1, dtype);
+
+    /// <summary>A tensor of <paramref name="shape"/> with every element <paramref name="value"/>.</summary>
+    public static Tensor Full(Shape shape, double value, DType dtype = DType.Float64)
+    {
+        var t = Empty(shape, dtype);
+        t.FillWith(value);
+        return t;
+    }
+
+    /// <summary>Zeros with the shape and dtype of <paramref name="other"/>.</summary>
+    public static Tensor ZerosLike(Tensor other) => Zeros(other.Shape, other.DType);
+
+    /// <summary>Ones with the shape and dtype of <paramref name="other"/>.</summary>
+    public static Tensor OnesLike(Tensor other) => Ones(other.Shape, other.DType);
+
+    /// <summary>The 1-D tensor <c>[start, start+step, ...]</c> of values below <paramref name="stop"/> (numpy's arange).</summary>
+    /// <exception cref="ArgumentException"><paramref name="step"/> is zero or not finite.</exception>
+    public static Tensor Arange(double start, double stop, double step = 1, DType dtype = DType.Float64)
+    {
+        if (step == 0 || !double.IsFinite(step) || !double.IsFinite(start) || !double.IsFinite(stop))
+            throw new ArgumentException($"arange: start {start}, stop {stop} and step {step} must be finite and step non-zero.");
+        var count = Math.Max(0, (int)Math.Ceiling((stop - start) / step));
+        var values = new double[count];
+        for (var i = 0; i < count; i++) values[i] = start + i * step;
+        return FromFlat(values, new Shape(count), DType.Float64).To(dtype);
+    }
+
+    /// <summary>The 1-D tensor <c>[0, 1, ..., stop-1]</c>.</summary>
+    public static Tensor Arange(int stop, DType dtype = DType.Float64) => Arange(0, stop, 1, dtype);
+
+    /// <summary>Values drawn uniformly from <c>[low, high)</c> with a fixed <paramref name="seed"/>.</summary>
+    public static Tensor Uniform(Shape shape, int seed, double low = 0, double high = 1, DType dtype = DType.Float64)
+        => Uniform(shape, new Random(seed), low, high, dtype);
+
+    /// <summary>Values drawn uniformly from <c>[low, high)</c> with <paramref name="random"/>.</summary>
+    public static Tensor Uniform(Shape shape, Random random, double low = 0, double high = 1, DType dtype = DType.Float64)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        var values = new double[shape.Size];
+        for (var i = 0; i < values.Length; i++) values[i] = low + (high - low) * random.NextDouble();
+        return FromFlat(values, shape, DType.Float64).To(dtype);
+    }
+
+    /// <summary>Values drawn from a normal distribution with a fixed <paramref name="seed"/>.</summary>
+    public static Tensor Normal(Shape shape, int seed, double mean = 0, double std = 1, DType dtype = DType.Float64)
+        => Normal(shape, new Random(seed), mean, std, dtype);
+
+    /// <summary>Values drawn from a normal distribution (Box–Muller) with <paramref name="random"/>.</summary>
+    public static Tensor Normal(Shape shape, Random random, double mean = 0, double std = 1, DType dtype = DType.Float64)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        var values = new double[shape.Size];
+        for (var i = 0; i < values.Length; i += 2)
+        {
+            var u1 = 1.0 - random.NextDouble(); // in (0, 1]: log is finite
+            var u2 = random.NextDouble();
+            var radius = Math.Sqrt(-2 * Math.Log(u1));
+            values[i] = mean + std * radius * Math.Cos(2 * Math.PI * u2);
+            if (i + 1 < values.Length) values[i + 1] = mean + std * radius * Math.Sin(2 * Math.PI * u2);
+        }
+        return FromFlat(values, shape, DType.Float64).To(dtype);
+    }
+
+    /// <summary>A copy of this tensor converted to <paramref name="dtype"/> (this tensor itself when it already has it). Not recorded.</summary>
+    public Tensor To(DType dtype)
+    {
+        if (dtype == DType) return this;
+        var r = Empty(Shape, dtype);
+        switch (dtype)
+        {
+            case DType.Float64: Convert(AsSpan<float>(), r.AsSpan<double>()); break;
+            case DType.Float32: Convert(AsSpan<double>(), r.AsSpan<float>()); break;
+        }
+        return r;
+    }
+
+    private static void Convert<TFrom, TTo>(ReadOnlySpan<TFrom> from, Span<TTo> to)
+        where TFrom : INumberBase<TFrom> where TTo : INumberBase<TTo>
+    {
+        for (var i = 0; i < from.Length; i++) to[i] = TTo.CreateTruncating(from[i]);
+    }
+
+    private static Tensor FromFlat(Array data, Shape shape, DType dtype)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.Length != shape.Size)
+            throw new ArgumentException($"FromArray: {data.Length} values cannot fill shape {shape} ({shape.Size} elements).");
+        var t = Empty(shape, dtype);
+        Array.Copy(data, t.Storage.Data, data.Length);
+        return t;
+    }
+
+    private static Tensor From2D(Array data, DType dtype)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var t = Empty(new Shape(data.GetLength(0), data.GetLength(1)), dtype);
+        // A rectangular array is stored row-major, so one block copy preserves the layout.
+        Buffer.BlockCopy(data, 0, t.Storage.Data, 0, Buffer.ByteLength(data));
+        return t;
+    }
+
+    private void FillWith(double value) => Dispatch.Run(DType, new FillKernel(this, value));
+
+    private readonly struct FillKernel(Tensor t, double value) : IKernel
+    {
+        public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T> => t.AsSpan<T>().Fill(T.CreateTruncating(value));
+    }
+}

@@ -1,0 +1,155 @@
+using AutoGradNet.Kernels;
+using AutoGradNet.Ops;
+
+namespace AutoGradNet;
+
+// Arithmetic and comparison operators. Tensor–tensor operands broadcast (numpy rules) and must share a
+// dtype; a C# double is converted to the tensor's dtype.
+public sealed partial class Tensor
+{
+    /// <summary>Elementwise sum with broadcasting.</summary>
+    public static Tensor operator +(Tensor a, Tensor b) => Ops.Add.Apply(a, b);
+
+    /// <summary>Adds a scalar to every element.</summary>
+    public static Tensor operator +(Tensor a, double b) => Ops.Add.Apply(a, Scalar(b, a.DType));
+
+    /// <summary>Adds a scalar to every element.</summary>
+    public static Tensor operator +(double a, Tensor b) => Ops.Add.Apply(Scalar(a, b.DType), b);
+
+    /// <summary>Elementwise difference with broadcasting.</summary>
+    public static Tensor operator -(Tensor a, Tensor b) => Ops.Sub.Apply(a, b);
+
+    /// <summary>Subtracts a scalar from every element.</summary>
+    public static Tensor operator -(Tensor a, double b) => Ops.Sub.Apply(a, Scalar(b, a.DType));
+
+    /// <summary>Subtracts every element from a scalar.</summary>
+    public static Tensor operator -(double a, Tensor b) => Ops.Sub.Apply(Scalar(a, b.DType), b);
+
+    /// <summary>Elementwise product with broadcasting.</summary>
+    public static Tensor operator *(Tensor a, Tensor b) => Ops.Mul.Apply(a, b);
+
+    /// <summary>Multiplies every element by a scalar.</summary>
+    public static Tensor operator *(Tensor a, double b) => Ops.Mul.Apply(a, Scalar(b, a.DType));
+
+    /// <summary>Multiplies every element by a scalar.</summary>
+    public static Tensor operator *(double a, Tensor b) => Ops.Mul.Apply(Scalar(a, b.DType), b);
+
+    /// <summary>Elementwise quotient with broadcasting.</summary>
+    public static Tensor operator /(Tensor a, Tensor b) => Ops.Div.Apply(a, b);
+
+    /// <summary>Divides every element by a scalar.</summary>
+    public static Tensor operator /(Tensor a, double b) => Ops.Div.Apply(a, Scalar(b, a.DType));
+
+    /// <summary>Divides a scalar by every element.</summary>
+    public static Tensor operator /(double a, Tensor b) => Ops.Div.Apply(Scalar(a, b.DType), b);
+
+    /// <summary>Elementwise negation.</summary>
+    public static Tensor operator -(Tensor x) => Ops.Neg.Apply(x);
+
+    /// <summary>1 where <c>a &gt; b</c>, else 0 (same dtype; not differentiable).</summary>
+    public static Tensor operator >(Tensor a, Tensor b) => Compare.Apply<GreaterOp>(a, b, "gt");
+
+    /// <summary>1 where <c>a &lt; b</c>, else 0 (same dtype; not differentiable).</summary>
+    public static Tensor operator <(Tensor a, Tensor b) => Compare.Apply<LessOp>(a, b, "lt");
+
+    /// <summary>1 where <c>a ≥ b</c>, else 0 (same dtype; not differentiable).</summary>
+    public static Tensor operator >=(Tensor a, Tensor b) => Compare.Apply<GreaterEqualOp>(a, b, "ge");
+
+    /// <summary>1 where <c>a ≤ b</c>, else 0 (same dtype; not differentiable).</summary>
+    public static Tensor operator <=(Tensor a, Tensor b) => Compare.Apply<LessEqualOp>(a, b, "le");
+
+    /// <summary>1 where <c>a &gt; b</c>, else 0.</summary>
+    public static Tensor operator >(Tensor a, double b) => a > Scalar(b, a.DType);
+
+    /// <summary>1 where <c>a &lt; b</c>, else 0.</summary>
+    public static Tensor operator <(Tensor a, double b) => a < Scalar(b, a.DType);
+
+    /// <summary>1 where <c>a ≥ b</c>, else 0.</summary>
+    public static Tensor operator >=(Tensor a, double b) => a >= Scalar(b, a.DType);
+
+    /// <summary>1 where <c>a ≤ b</c>, else 0.</summary>
+    public static Tensor operator <=(Tensor a, double b) => a <= Scalar(b, a.DType);
+
+    /// <summary>Elementwise sum with broadcasting (same as <c>+</c>).</summary>
+    public Tensor Add(Tensor other) => this + other;
+
+    /// <summary>Elementwise difference with broadcasting (same as <c>-</c>).</summary>
+    public Tensor Sub(Tensor other) => this - other;
+
+    /// <summary>Elementwise product with broadcasting (same as <c>*</c>).</summary>
+    public Tensor Mul(Tensor other) => this * other;
+
+    /// <summary>Elementwise quotient with broadcasting (same as <c>/</c>).</summary>
+    public Tensor Div(Tensor other) => this / other;
+
+    /// <summary>Elementwise negation.</summary>
+    public Tensor Neg() => -this;
+
+    /// <summary>1 where this equals <paramref name="other"/>, else 0 (not differentiable).</summary>
+    public Tensor ElementwiseEquals(Tensor other) => Compare.Apply<EqualOp>(this, other, "eq");
+
+    /// <summary>1 where this differs from <paramref name="other"/>, else 0 (not differentiable).</summary>
+    public Tensor ElementwiseNotEquals(Tensor other) => Compare.Apply<NotEqualOp>(this, other, "ne");
+
+    /// <summary>
+    /// <paramref name="ifTrue"/> where <paramref name="condition"/> is non-zero, else <paramref name="ifFalse"/>,
+    /// all three broadcast together. Differentiable in both branches; the condition gets no gradient.
+    /// </summary>
+    public static Tensor Where(Tensor condition, Tensor ifTrue, Tensor ifFalse)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        return Ops.Where.Apply(condition, ifTrue, ifFalse);
+    }
+
+    /// <summary><see cref="Where(Tensor, Tensor, Tensor)"/> with a scalar for the false branch.</summary>
+    public static Tensor Where(Tensor condition, Tensor ifTrue, double ifFalse) => Where(condition, ifTrue, Scalar(ifFalse, ifTrue.DType));
+
+    /// <summary><see cref="Where(Tensor, Tensor, Tensor)"/> with a scalar for the true branch.</summary>
+    public static Tensor Where(Tensor condition, double ifTrue, Tensor ifFalse) => Where(condition, Scalar(ifTrue, ifFalse.DType), ifFalse);
+
+    /// <summary>Elementwise maximum of two tensors (broadcast); where they tie the gradient goes to <c>this</c>.</summary>
+    public Tensor Maximum(Tensor other) => Where(this >= other, this, other);
+
+    /// <summary>Elementwise minimum of two tensors (broadcast); where they tie the gradient goes to <c>this</c>.</summary>
+    public Tensor Minimum(Tensor other) => Where(this <= other, this, other);
+
+    /// <summary>Limits every element to <c>[min, max]</c>; the gradient is 1 inside the range and 0 outside.</summary>
+    public Tensor Clamp(double min, double max)
+    {
+        if (min > max) throw new ArgumentException($"clamp: min {min} is greater than max {max}.");
+        return Where(this < min, min, Where(this > max, max, this));
+    }
+
+    /// <summary>eˣ elementwise.</summary>
+    public Tensor Exp() => Ops.Exp.Apply(this);
+
+    /// <summary>Natural logarithm elementwise.</summary>
+    public Tensor Log() => Ops.Log.Apply(this);
+
+    /// <summary>Each element raised to the scalar <paramref name="exponent"/>.</summary>
+    public Tensor Pow(double exponent) => Ops.Pow.Apply(this, exponent);
+
+    /// <summary>Square root elementwise.</summary>
+    public Tensor Sqrt() => Ops.Sqrt.Apply(this);
+
+    /// <summary>Absolute value elementwise (its gradient at 0 is 0).</summary>
+    public Tensor Abs() => Ops.Abs.Apply(this);
+
+    /// <summary>−1, 0 or +1 elementwise (not differentiable: its derivative is 0 wherever it exists).</summary>
+    public Tensor Sign() => UnaryForward.Run<SignOp>(this);
+
+    /// <summary>1 where the element is finite, 0 where it is ±∞ or NaN (not differentiable).</summary>
+    public Tensor IsFinite() => UnaryForward.Run<IsFiniteOp>(this);
+
+    /// <summary>A differentiable copy with its own storage.</summary>
+    public Tensor Clone() => Ops.Clone.Apply(this);
+
+    /// <summary>The logistic sigmoid, <see cref="Functional.Sigmoid"/>.</summary>
+    public Tensor Sigmoid() => Functional.Sigmoid(this);
+
+    /// <summary>Hyperbolic tangent, <see cref="Functional.Tanh"/>.</summary>
+    public Tensor Tanh() => Functional.Tanh(this);
+
+    /// <summary>Rectified linear unit, <see cref="Functional.Relu"/>.</summary>
+    public Tensor Relu() => Functional.Relu(this);
+}
