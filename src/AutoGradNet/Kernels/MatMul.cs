@@ -42,23 +42,8 @@ internal static class MatMul
             var own = new Shape(operand.Dims[..^2]);
             var strides = own.BroadcastStrides(batch);
             for (var i = 0; i < strides.Length; i++) strides[i] *= matrixSize;
-            var count = batch.Size;
-            var offsets = new int[count];
-            var index = new int[batch.Rank];
-            var offset = 0;
-            for (var r = 0; r < count; r++)
-            {
-                offsets[r] = offset;
-                for (var axis = batch.Rank - 1; axis >= 0; axis--)
-                {
-                    index[axis]++;
-                    offset += strides[axis];
-                    if (index[axis] < batch[axis]) break;
-                    offset -= strides[axis] * index[axis];
-                    index[axis] = 0;
-                }
-            }
-            return offsets;
+            // One "row" of length 1 per batch entry: the row offsets are the matrix starts.
+            return Strided.RowOffsets(new Shape([.. batch.Dims, 1]), [.. strides, 0]);
         }
     }
 }
