@@ -17,7 +17,7 @@ public class TutorialNetworkTests
         var x = Tensor.FromArray(X).To(dtype);
         var layer1 = x.MatMul(w1).Sigmoid();
         var output = layer1.MatMul(w2).Sigmoid();
-        return (Functional.SumSquaredError(output, Tensor.FromArray(Y).To(dtype)), w1, w2);
+        return (AutoGradNet.Functional.SumSquaredError(output, Tensor.FromArray(Y).To(dtype)), w1, w2);
     }
 
     [Theory]
@@ -49,7 +49,7 @@ public class TutorialNetworkTests
         for (var iteration = 0; iteration < 1500; iteration++)
         {
             output = x.MatMul(w1).Sigmoid().MatMul(w2).Sigmoid();
-            var l = Functional.SumSquaredError(output, y);
+            var l = AutoGradNet.Functional.SumSquaredError(output, y);
             l.Backward();
             loss = l.Item();
             using (Tensor.NoGrad())

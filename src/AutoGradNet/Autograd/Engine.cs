@@ -22,6 +22,7 @@ internal static class Engine
         }
 
         var dependencies = CountDependencies(rootNode);
+        var onPath = inputs is null ? null : NodesLeadingTo(rootNode, inputs);
         var pending = new Dictionary<Node, Tensor>(ReferenceEqualityComparer.Instance) { [rootNode] = grad };
         var ready = new Stack<Node>();
         ready.Push(rootNode);
@@ -34,7 +35,9 @@ internal static class Engine
             if (outputGrad is not null && inputs is not null)
                 Capture(node, outputGrad, inputs, results!, createGraph);
 
-            var inputGrads = outputGrad is null ? null : node.RunBackward(outputGrad);
+            // Pruning: with explicit inputs, a node from which none of them can be reached computes nothing.
+            var needed = outputGrad is not null && (onPath is null || onPath.Contains(node));
+            var inputGrads = needed ? node.RunBackward(outputGrad!) : null;
             var edges = node.Edges;
             for (var i = 0; i < edges.Length; i++)
             {
@@ -85,6 +88,41 @@ internal static class Engine
             }
         }
         return counts;
+    }
+
+    /// <summary>The nodes from which some of <paramref name="inputs"/> (leaves or results) can be reached, found by an iterative post-order walk.</summary>
+    private static HashSet<Node> NodesLeadingTo(Node root, Tensor[] inputs)
+    {
+        var targets = new HashSet<object>(ReferenceEqualityComparer.Instance);
+        foreach (var t in inputs) targets.Add(t.GradFn ?? (object)t);
+        var onPath = new HashSet<Node>(ReferenceEqualityComparer.Instance);
+        var expandedNodes = new HashSet<Node>(ReferenceEqualityComparer.Instance);
+        var stack = new Stack<(Node Node, bool Expanded)>();
+        stack.Push((root, false));
+        while (stack.TryPop(out var entry))
+        {
+            var (node, expanded) = entry;
+            if (!expanded)
+            {
+                // A node may be pushed more than once; expanding it once is enough, and in a DAG a node
+                // expanded but unfinished is never a descendant of itself, so children finish first.
+                if (!expandedNodes.Add(node)) continue;
+                stack.Push((node, true));
+                foreach (var edge in node.Edges)
+                {
+                    if (edge.Node is { } next && !expandedNodes.Contains(next)) stack.Push((next, false));
+                }
+                continue;
+            }
+            // All children are finished here, so their membership is final.
+            var leads = targets.Contains(node);
+            foreach (var edge in node.Edges)
+            {
+                leads |= edge.Node is { } next ? onPath.Contains(next) : edge.Leaf is { } leaf && targets.Contains(leaf);
+            }
+            if (leads) onPath.Add(node);
+        }
+        return onPath;
     }
 
     /// <summary>

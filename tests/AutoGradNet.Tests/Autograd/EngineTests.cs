@@ -296,4 +296,25 @@ public class EngineTests
         (x * 0.0).Sqrt().Sum().Backward();
         double.IsNaN(x.Grad![0]).ShouldBeTrue();
     }
+
+    [Fact]
+    public void AutoGrad_Grad_only_walks_nodes_on_a_path_to_the_requested_inputs()
+    {
+        var a = Tensor.FromArray([1.0, 2.0]).RequireGrad();
+        var b = Tensor.FromArray([3.0, 4.0]).RequireGrad();
+        var c = Tensor.FromArray([5.0, 6.0]);
+        var y = (a * 2).Sum() + (b * c).Sum();
+        c += 1.0; // would make the b-branch's backward throw, if it were visited
+        AutoGrad.Grad(y, [a])[0].ToArray().ShouldBe([2.0, 2.0]);
+    }
+
+    [Fact]
+    public void AutoGrad_Grad_with_respect_to_an_intermediate_collects_every_path()
+    {
+        // r = h + 2h with h = eˣ: the Add node's first edge reaches h directly, its second through the Mul.
+        var x = Tensor.FromArray([0.5]).RequireGrad();
+        var h = x.Exp();
+        var r = (h + h * 2).Sum();
+        AutoGrad.Grad(r, [h])[0].Item().ShouldBe(3.0);
+    }
 }
