@@ -23,9 +23,21 @@ public static partial class Functional
     public static Tensor BinaryCrossEntropy(Tensor probability, Tensor target)
     {
         CheckSameShape(probability, target, "binary_cross_entropy");
-        var logP = probability.Log().Maximum(Tensor.Scalar(-100, probability.DType));
-        var log1MinusP = (1.0 - probability).Log().Maximum(Tensor.Scalar(-100, probability.DType));
+        var logP = ClampedLog(probability);
+        var log1MinusP = ClampedLog(1.0 - probability);
         return -(target * logP + (1.0 - target) * log1MinusP).Mean();
+    }
+
+    /// <summary>
+    /// max(ln p, −100), with p ≤ 0 sent straight to −100. Clamping ln 0 = −∞ only afterwards would leave the
+    /// backward of ln computing 0 · (1/0) = NaN for p = 0; here ln only ever sees positive values, and the clamped
+    /// elements get the clamp's derivative, 0.
+    /// </summary>
+    private static Tensor ClampedLog(Tensor p)
+    {
+        var positive = p > 0;
+        var log = Tensor.Where(positive, p, 1.0).Log().Maximum(Tensor.Scalar(-100, p.DType));
+        return Tensor.Where(positive, log, -100.0);
     }
 
     /// <summary>
