@@ -101,8 +101,8 @@ public static class GradCheck
 
     private static double[][,] NumericJacobians(Func<Tensor[], Tensor> function, Tensor[] all, Tensor[] inputs, int outputs, double epsilon)
     {
+        // Recording stays on: the function may itself call the autograd (a gradient of a gradient).
         var jacobians = Array.ConvertAll(inputs, t => new double[outputs, t.Size]);
-        using var noGrad = Tensor.NoGrad();
         for (var k = 0; k < inputs.Length; k++)
         {
             var values = inputs[k].AsSpan<double>();

@@ -1,7 +1,7 @@
 using F = AutoGradNet.Functional;
 using static AutoGradNet.Tests.TestData;
 
-namespace AutoGradNet.Tests.Functional;
+namespace AutoGradNet.Tests;
 
 /// <summary>Sigmoid, Tanh, Relu and Softplus: finite differences, hand-written references and extreme inputs.</summary>
 public class ActivationTests

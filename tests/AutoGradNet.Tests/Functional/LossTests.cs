@@ -1,7 +1,7 @@
 using F = AutoGradNet.Functional;
 using static AutoGradNet.Tests.TestData;
 
-namespace AutoGradNet.Tests.Functional;
+namespace AutoGradNet.Tests;
 
 /// <summary>The losses: finite differences, double-precision formula references, and saturated inputs.</summary>
 public class LossTests

@@ -1,7 +1,7 @@
 using F = AutoGradNet.Functional;
 using static AutoGradNet.Tests.TestData;
 
-namespace AutoGradNet.Tests.Functional;
+namespace AutoGradNet.Tests;
 
 /// <summary>Softmax, LogSoftmax and LogSumExp: finite differences, loop references and huge logits.</summary>
 public class SoftmaxTests
