@@ -116,6 +116,8 @@ public sealed class Shape : IReadOnlyList<int>, IEquatable<Shape>
     /// <exception cref="ArgumentException">The shapes cannot be broadcast together.</exception>
     public static Shape Broadcast(Shape a, Shape b, string op)
     {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
         if (a.Equals(b)) return a;
         var rank = Math.Max(a.Rank, b.Rank);
         var dims = new int[rank];
@@ -136,6 +138,7 @@ public sealed class Shape : IReadOnlyList<int>, IEquatable<Shape>
     /// <summary>Whether this shape can be broadcast to <paramref name="target"/> (numpy rules, one direction).</summary>
     public bool CanBroadcastTo(Shape target)
     {
+        ArgumentNullException.ThrowIfNull(target);
         if (Rank > target.Rank) return false;
         var offset = target.Rank - Rank;
         for (var i = 0; i < Rank; i++)

@@ -14,10 +14,18 @@ public sealed partial class Tensor
     public static Tensor FromArray(float[] data, params int[] shape) => FromFlat(data, new Shape(shape), DType.Float32);
 
     /// <summary>A 1-D <see cref="DType.Float64"/> tensor holding a copy of <paramref name="data"/>.</summary>
-    public static Tensor FromArray(double[] data) => FromFlat(data, new Shape(data.Length), DType.Float64);
+    public static Tensor FromArray(double[] data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return FromFlat(data, new Shape(data.Length), DType.Float64);
+    }
 
     /// <summary>A 1-D <see cref="DType.Float32"/> tensor holding a copy of <paramref name="data"/>.</summary>
-    public static Tensor FromArray(float[] data) => FromFlat(data, new Shape(data.Length), DType.Float32);
+    public static Tensor FromArray(float[] data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return FromFlat(data, new Shape(data.Length), DType.Float32);
+    }
 
     /// <summary>A 2-D <see cref="DType.Float64"/> tensor holding a copy of <paramref name="data"/>.</summary>
     public static Tensor FromArray(double[,] data) => From2D(data, DType.Float64);
@@ -35,7 +43,11 @@ public sealed partial class Tensor
     public static Tensor Scalar(double value, DType dtype = DType.Float64) => Full([], value, dtype);
 
     /// <summary>A tensor of <paramref name="shape"/> filled with zeros.</summary>
-    public static Tensor Zeros(Shape shape, DType dtype = DType.Float64) => Empty(shape, dtype);
+    public static Tensor Zeros(Shape shape, DType dtype = DType.Float64)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        return Empty(shape, dtype);
+    }
 
     /// <summary>A tensor of <paramref name="shape"/> filled with ones.</summary>
     public static Tensor Ones(Shape shape, DType dtype = DType.Float64) => Full(shape, 1, dtype);
@@ -43,24 +55,36 @@ public sealed partial class Tensor
     /// <summary>A tensor of <paramref name="shape"/> with every element <paramref name="value"/>.</summary>
     public static Tensor Full(Shape shape, double value, DType dtype = DType.Float64)
     {
+        ArgumentNullException.ThrowIfNull(shape);
         var t = Empty(shape, dtype);
         t.FillWith(value);
         return t;
     }
 
     /// <summary>Zeros with the shape and dtype of <paramref name="other"/>.</summary>
-    public static Tensor ZerosLike(Tensor other) => Zeros(other.Shape, other.DType);
+    public static Tensor ZerosLike(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Zeros(other.Shape, other.DType);
+    }
 
     /// <summary>Ones with the shape and dtype of <paramref name="other"/>.</summary>
-    public static Tensor OnesLike(Tensor other) => Ones(other.Shape, other.DType);
+    public static Tensor OnesLike(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Ones(other.Shape, other.DType);
+    }
 
     /// <summary>The 1-D tensor <c>[start, start+step, ...]</c> of values below <paramref name="stop"/> (numpy's arange).</summary>
-    /// <exception cref="ArgumentException"><paramref name="step"/> is zero or not finite.</exception>
+    /// <exception cref="ArgumentException"><paramref name="step"/> is zero or not finite, a bound is not finite, or the range has more elements than an array can hold.</exception>
     public static Tensor Arange(double start, double stop, double step = 1, DType dtype = DType.Float64)
     {
         if (step == 0 || !double.IsFinite(step) || !double.IsFinite(start) || !double.IsFinite(stop))
             throw new ArgumentException($"arange: start {start}, stop {stop} and step {step} must be finite and step non-zero.");
-        var count = Math.Max(0, (int)Math.Ceiling((stop - start) / step));
+        var exactCount = Math.Ceiling((stop - start) / step);
+        if (exactCount > Array.MaxLength)
+            throw new ArgumentException($"arange: start {start}, stop {stop} and step {step} give {exactCount} elements, more than an array can hold.");
+        var count = Math.Max(0, (int)exactCount);
         var values = new double[count];
         for (var i = 0; i < count; i++) values[i] = start + i * step;
         return FromFlat(values, new Shape(count), DType.Float64).To(dtype);
@@ -76,6 +100,7 @@ public sealed partial class Tensor
     /// <summary>Values drawn uniformly from <c>[low, high)</c> with <paramref name="random"/>.</summary>
     public static Tensor Uniform(Shape shape, Random random, double low = 0, double high = 1, DType dtype = DType.Float64)
     {
+        ArgumentNullException.ThrowIfNull(shape);
         ArgumentNullException.ThrowIfNull(random);
         var values = new double[shape.Size];
         for (var i = 0; i < values.Length; i++) values[i] = low + (high - low) * random.NextDouble();
@@ -89,6 +114,7 @@ public sealed partial class Tensor
     /// <summary>Values drawn from a normal distribution (Box–Muller) with <paramref name="random"/>.</summary>
     public static Tensor Normal(Shape shape, Random random, double mean = 0, double std = 1, DType dtype = DType.Float64)
     {
+        ArgumentNullException.ThrowIfNull(shape);
         ArgumentNullException.ThrowIfNull(random);
         var values = new double[shape.Size];
         for (var i = 0; i < values.Length; i += 2)

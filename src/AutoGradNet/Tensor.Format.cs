@@ -21,13 +21,39 @@ public sealed partial class Tensor
         var summarize = Size > SummarizeAbove;
         var format = NumberFormat.For(values, summarize ? VisibleIndices() : null);
         var sb = new StringBuilder("tensor(");
-        if (Rank == 0) sb.Append(format.Format(values[0]));
+        if (Size == 0) sb.Append("[]"); // like PyTorch, an empty tensor of any rank prints as [] (its shape follows)
+        else if (Rank == 0) sb.Append(format.Format(values[0]));
         else AppendAxis(sb, values, 0, 0, format, summarize, indent: 8);
-        sb.Append(", shape=").Append(Shape);
-        if (DType != DType.Float64) sb.Append(", dtype=").Append(DType);
-        if (GradFn is not null) sb.Append(", grad_fn=<").Append(GradFn.Name).Append('>');
-        else if (RequiresGrad) sb.Append(", requires_grad=True");
+        var suffixes = new List<string> { "shape=" + Shape };
+        if (DType != DType.Float64) suffixes.Add("dtype=" + DType);
+        if (GradFn is not null) suffixes.Add("grad_fn=<" + GradFn.Name + ">");
+        else if (RequiresGrad) suffixes.Add("requires_grad=True");
+        AppendSuffixes(sb, suffixes);
         return sb.Append(')').ToString();
+    }
+
+    /// <summary>
+    /// Appends <c>, suffix</c> for each suffix, moving a suffix to its own line (indented under the first
+    /// value) when it would push the current line past the line width, as PyTorch's <c>_add_suffixes</c> does.
+    /// </summary>
+    private static void AppendSuffixes(StringBuilder sb, List<string> suffixes)
+    {
+        const int indent = 7; // "tensor(".Length
+        var text = sb.ToString();
+        var lastLineLength = text.Length - text.LastIndexOf('\n') + 1; // PyTorch's own arithmetic, kept for identical output
+        foreach (var suffix in suffixes)
+        {
+            if (lastLineLength + suffix.Length + 2 > LineWidth)
+            {
+                sb.Append(",\n").Append(' ', indent).Append(suffix);
+                lastLineLength = indent + suffix.Length;
+            }
+            else
+            {
+                sb.Append(", ").Append(suffix);
+                lastLineLength += suffix.Length + 2;
+            }
+        }
     }
 
     private void AppendAxis(StringBuilder sb, double[] values, int axis, int offset, NumberFormat format, bool summarize, int indent)
@@ -39,7 +65,8 @@ public sealed partial class Tensor
         sb.Append('[');
         if (axis == Rank - 1)
         {
-            var perLine = Math.Max(1, (LineWidth - indent) / (format.Width + 2));
+            // PyTorch's indent for this row is one less than ours (it counts up to the bracket, we past it).
+            var perLine = Math.Max(1, (LineWidth - (indent - 1)) / (format.Width + 2));
             var onLine = 0;
             for (var k = 0; k < shown.Count; k++)
             {
@@ -49,7 +76,7 @@ public sealed partial class Tensor
                     if (onLine == perLine) { sb.Append('\n').Append(' ', indent); onLine = 0; }
                     else sb.Append(' ');
                 }
-                sb.Append(shown[k] < 0 ? "..." : format.Format(values[offset + shown[k]]).PadLeft(format.Width));
+                sb.Append(shown[k] < 0 ? " ..." : format.Format(values[offset + shown[k]]).PadLeft(format.Width));
                 onLine++;
             }
         }
@@ -117,37 +144,33 @@ public sealed partial class Tensor
 
         public int Width { get; }
 
+        /// <summary>
+        /// PyTorch's <c>_Formatter</c>: the mode and the column width come from the finite non-zero values only
+        /// (zeros, NaN and infinities never widen the columns). Integers print as <c>1.</c> unless their magnitudes
+        /// span more than a factor of 1000 or exceed 1e8; other values print with 4 decimals unless they span more
+        /// than a factor of 1000, exceed 1e8 or fall below 1e-4. Both otherwise switch to scientific notation.
+        /// </summary>
         public static NumberFormat For(double[] values, List<int>? visible)
         {
-            var finite = new List<double>();
+            var nonZeroFinite = new List<double>();
             if (visible is null)
             {
-                foreach (var v in values) if (double.IsFinite(v)) finite.Add(v);
+                foreach (var v in values) if (double.IsFinite(v) && v != 0) nonZeroFinite.Add(v);
             }
             else
             {
-                foreach (var i in visible) if (double.IsFinite(values[i])) finite.Add(values[i]);
+                foreach (var i in visible) if (double.IsFinite(values[i]) && values[i] != 0) nonZeroFinite.Add(values[i]);
             }
-            Mode mode;
-            if (finite.Count == 0)
-            {
-                mode = Mode.Integer;
-            }
-            else if (finite.TrueForAll(v => v == Math.Round(v)))
-            {
-                mode = finite.Exists(v => Math.Abs(v) > 1e8) ? Mode.Scientific : Mode.Integer;
-            }
-            else
-            {
-                var nonZero = finite.FindAll(v => v != 0).ConvertAll(Math.Abs);
-                var max = nonZero.Count == 0 ? 0 : nonZero.Max();
-                var min = nonZero.Count == 0 ? 0 : nonZero.Min();
-                mode = nonZero.Count > 0 && (max / min > 1000 || max > 1e8 || min < 1e-4) ? Mode.Scientific : Mode.Fixed;
-            }
+            if (nonZeroFinite.Count == 0) return new NumberFormat(Mode.Integer, 1);
+            var max = nonZeroFinite.Max(Math.Abs);
+            var min = nonZeroFinite.Min(Math.Abs);
+            var wide = max / min > 1000 || max > 1e8;
+            var mode = nonZeroFinite.TrueForAll(v => v == Math.Round(v))
+                ? (wide ? Mode.Scientific : Mode.Integer)
+                : (wide || min < 1e-4 ? Mode.Scientific : Mode.Fixed);
             var probe = new NumberFormat(mode, 0);
-            var width = 0;
-            foreach (var v in visible is null ? values : visible.ConvertAll(i => values[i]).ToArray())
-                width = Math.Max(width, probe.Format(v).Length);
+            var width = 1;
+            foreach (var v in nonZeroFinite) width = Math.Max(width, probe.Format(v).Length);
             return new NumberFormat(mode, width);
         }
 

@@ -58,6 +58,18 @@ public sealed partial class Tensor
         var b = other.Rank == 1 ? other.Unsqueeze(1) : other;
         if (a.Shape[^1] != b.Shape[^2])
             throw new ArgumentException($"matmul: inner dimensions do not match: {Shape} @ {other.Shape} ({a.Shape[^1]} vs {b.Shape[^2]}).");
+        Ops.Checks.SameDType(this, other, "matmul");
+        var batchA = a.Shape.Dims[..^2];
+        var batchB = b.Shape.Dims[..^2];
+        for (var i = 1; i <= Math.Min(batchA.Length, batchB.Length); i++)
+        {
+            int da = batchA[^i], db = batchB[^i];
+            if (da != db && da != 1 && db != 1)
+            {
+                throw new ArgumentException(
+                    $"matmul: batch dimensions of {Shape} @ {other.Shape} cannot be broadcast together ({new Shape(batchA)} vs {new Shape(batchB)}).");
+            }
+        }
         var r = Ops.MatMul.Apply(a, b);
         if (Rank == 1) r = r.Squeeze(-2);
         if (other.Rank == 1) r = r.Squeeze(-1);
@@ -168,6 +180,7 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(tensors);
         if (tensors.Length == 0) throw new ArgumentException("concat: expected at least one tensor.", nameof(tensors));
+        CheckNoNulls(tensors, "concat");
         var first = tensors[0];
         if (first.Rank == 0) throw new ArgumentException("concat: cannot concatenate 0-d tensors; use Stack.");
         var a = first.Shape.NormalizeAxis(axis, "concat");
@@ -185,16 +198,30 @@ public sealed partial class Tensor
 
     /// <summary>Joins tensors of equal shape along a new axis.</summary>
     /// <exception cref="ArgumentException">The list is empty or the shapes differ.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="axis"/> is outside <c>[-Rank-1, Rank]</c> of the inputs.</exception>
     public static Tensor Stack(Tensor[] tensors, int axis = 0)
     {
         ArgumentNullException.ThrowIfNull(tensors);
         if (tensors.Length == 0) throw new ArgumentException("stack: expected at least one tensor.", nameof(tensors));
+        CheckNoNulls(tensors, "stack");
+        var rank = tensors[0].Rank;
+        var a = axis < 0 ? axis + rank + 1 : axis;
+        if (a < 0 || a > rank)
+            throw new ArgumentOutOfRangeException(nameof(axis), axis, $"stack: axis {axis} is out of range for tensors of shape {tensors[0].Shape}; expected [{-rank - 1}, {rank}].");
         for (var i = 1; i < tensors.Length; i++)
         {
             if (tensors[i].Shape != tensors[0].Shape)
                 throw new ArgumentException($"stack: tensor {i} has shape {tensors[i].Shape}, but tensor 0 has shape {tensors[0].Shape}.");
         }
-        return Concat(Array.ConvertAll(tensors, t => t.Unsqueeze(axis)), axis < 0 ? axis + tensors[0].Rank + 1 : axis);
+        return Concat(Array.ConvertAll(tensors, t => t.Unsqueeze(a)), a);
+    }
+
+    private static void CheckNoNulls(Tensor[] tensors, string op)
+    {
+        for (var i = 0; i < tensors.Length; i++)
+        {
+            if (tensors[i] is null) throw new ArgumentNullException(nameof(tensors), $"{op}: tensor {i} is null.");
+        }
     }
 
     /// <summary>A tensor sharing this storage with another shape of the same size; no graph.</summary>
