@@ -21,7 +21,7 @@ var b2 = options.Bias ? Tensor.Uniform([1], random).RequireGrad() : null;
 Tensor[] parameters = b1 is null ? [w1, w2] : [w1, w2, b1, b2!];
 
 Console.WriteLine($"Two-layer network: 3 inputs -> 4 sigmoid -> 1 sigmoid, {(options.Bias ? "with" : "no")} biases");
-Console.WriteLine($"targets {Describe(y)}, seed {options.Seed}, learning rate {Fmt(options.LearningRate)}, {options.Iterations} iterations");
+Console.WriteLine($"targets {Describe(y)}, seed {options.Seed}, learning rate {options.LearningRate.ToString(CultureInfo.InvariantCulture)}, {options.Iterations} iterations");
 Console.WriteLine();
 
 // Feedforward: every op here is recorded in the graph.
@@ -108,7 +108,7 @@ internal sealed record Options(int Seed, int Iterations, double LearningRate, bo
                     "--iterations" => o with { Iterations = int.Parse(Next(), CultureInfo.InvariantCulture) },
                     "--lr" => o with { LearningRate = double.Parse(Next(), CultureInfo.InvariantCulture) },
                     "--bias" => o with { Bias = true },
-                    "--targets" => o with { Variant = Next() is "b" ? "b" : "a" },
+                    "--targets" => o with { Variant = Next() is var v && v is "a" or "b" ? v : throw new ArgumentException($"--targets takes a or b, not {v}") },
                     _ => throw new ArgumentException($"unknown option {args[i]}"),
                 };
             }

@@ -22,6 +22,7 @@ public static class AutoGrad
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(inputs);
+        foreach (var input in inputs) ArgumentNullException.ThrowIfNull(input, nameof(inputs));
         var seed = output.SeedGradient(gradOutput, "AutoGrad.Grad");
         var grads = Engine.Run(output, seed, retainGraph ?? createGraph, createGraph, inputs)!;
         var result = new Tensor[inputs.Length];

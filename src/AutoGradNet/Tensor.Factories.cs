@@ -90,8 +90,8 @@ public sealed partial class Tensor
         return FromFlat(values, new Shape(count), DType.Float64).To(dtype);
     }
 
-    /// <summary>The 1-D tensor <c>[0, 1, ..., stop-1]</c>.</summary>
-    public static Tensor Arange(int stop, DType dtype = DType.Float64) => Arange(0, stop, 1, dtype);
+    /// <summary>The 1-D <see cref="DType.Float64"/> tensor <c>[0, 1, ..., stop-1]</c>.</summary>
+    public static Tensor Arange(int stop) => Arange(0, stop, 1);
 
     /// <summary>Values drawn uniformly from <c>[low, high)</c> with a fixed <paramref name="seed"/>.</summary>
     public static Tensor Uniform(Shape shape, int seed, double low = 0, double high = 1, DType dtype = DType.Float64)

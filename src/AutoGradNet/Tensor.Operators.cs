@@ -11,37 +11,37 @@ public sealed partial class Tensor
     public static Tensor operator +(Tensor a, Tensor b) => Ops.Add.Apply(a, b);
 
     /// <summary>Adds a scalar to every element.</summary>
-    public static Tensor operator +(Tensor a, double b) => Ops.Add.Apply(a, Scalar(b, a.DType));
+    public static Tensor operator +(Tensor a, double b) => Ops.Add.Apply(a, ScalarLike(a, b));
 
     /// <summary>Adds a scalar to every element.</summary>
-    public static Tensor operator +(double a, Tensor b) => Ops.Add.Apply(Scalar(a, b.DType), b);
+    public static Tensor operator +(double a, Tensor b) => Ops.Add.Apply(ScalarLike(b, a), b);
 
     /// <summary>Elementwise difference with broadcasting.</summary>
     public static Tensor operator -(Tensor a, Tensor b) => Ops.Sub.Apply(a, b);
 
     /// <summary>Subtracts a scalar from every element.</summary>
-    public static Tensor operator -(Tensor a, double b) => Ops.Sub.Apply(a, Scalar(b, a.DType));
+    public static Tensor operator -(Tensor a, double b) => Ops.Sub.Apply(a, ScalarLike(a, b));
 
     /// <summary>Subtracts every element from a scalar.</summary>
-    public static Tensor operator -(double a, Tensor b) => Ops.Sub.Apply(Scalar(a, b.DType), b);
+    public static Tensor operator -(double a, Tensor b) => Ops.Sub.Apply(ScalarLike(b, a), b);
 
     /// <summary>Elementwise product with broadcasting.</summary>
     public static Tensor operator *(Tensor a, Tensor b) => Ops.Mul.Apply(a, b);
 
     /// <summary>Multiplies every element by a scalar.</summary>
-    public static Tensor operator *(Tensor a, double b) => Ops.Mul.Apply(a, Scalar(b, a.DType));
+    public static Tensor operator *(Tensor a, double b) => Ops.Mul.Apply(a, ScalarLike(a, b));
 
     /// <summary>Multiplies every element by a scalar.</summary>
-    public static Tensor operator *(double a, Tensor b) => Ops.Mul.Apply(Scalar(a, b.DType), b);
+    public static Tensor operator *(double a, Tensor b) => Ops.Mul.Apply(ScalarLike(b, a), b);
 
     /// <summary>Elementwise quotient with broadcasting.</summary>
     public static Tensor operator /(Tensor a, Tensor b) => Ops.Div.Apply(a, b);
 
     /// <summary>Divides every element by a scalar.</summary>
-    public static Tensor operator /(Tensor a, double b) => Ops.Div.Apply(a, Scalar(b, a.DType));
+    public static Tensor operator /(Tensor a, double b) => Ops.Div.Apply(a, ScalarLike(a, b));
 
     /// <summary>Divides a scalar by every element.</summary>
-    public static Tensor operator /(double a, Tensor b) => Ops.Div.Apply(Scalar(a, b.DType), b);
+    public static Tensor operator /(double a, Tensor b) => Ops.Div.Apply(ScalarLike(b, a), b);
 
     /// <summary>Elementwise negation.</summary>
     public static Tensor operator -(Tensor x) => Ops.Neg.Apply(x);
@@ -59,16 +59,23 @@ public sealed partial class Tensor
     public static Tensor operator <=(Tensor a, Tensor b) => Compare.Apply<LessEqualOp>(a, b, "le");
 
     /// <summary>1 where <c>a &gt; b</c>, else 0.</summary>
-    public static Tensor operator >(Tensor a, double b) => a > Scalar(b, a.DType);
+    public static Tensor operator >(Tensor a, double b) => a > ScalarLike(a, b);
 
     /// <summary>1 where <c>a &lt; b</c>, else 0.</summary>
-    public static Tensor operator <(Tensor a, double b) => a < Scalar(b, a.DType);
+    public static Tensor operator <(Tensor a, double b) => a < ScalarLike(a, b);
 
     /// <summary>1 where <c>a ≥ b</c>, else 0.</summary>
-    public static Tensor operator >=(Tensor a, double b) => a >= Scalar(b, a.DType);
+    public static Tensor operator >=(Tensor a, double b) => a >= ScalarLike(a, b);
 
     /// <summary>1 where <c>a ≤ b</c>, else 0.</summary>
-    public static Tensor operator <=(Tensor a, double b) => a <= Scalar(b, a.DType);
+    public static Tensor operator <=(Tensor a, double b) => a <= ScalarLike(a, b);
+
+    /// <summary>A 0-d constant with <paramref name="like"/>'s dtype, for a C# scalar operand.</summary>
+    private static Tensor ScalarLike(Tensor like, double value)
+    {
+        ArgumentNullException.ThrowIfNull(like);
+        return Scalar(value, like.DType);
+    }
 
     /// <summary>Elementwise sum with broadcasting (same as <c>+</c>).</summary>
     public Tensor Add(Tensor other) => this + other;
@@ -102,10 +109,10 @@ public sealed partial class Tensor
     }
 
     /// <summary><see cref="Where(Tensor, Tensor, Tensor)"/> with a scalar for the false branch.</summary>
-    public static Tensor Where(Tensor condition, Tensor ifTrue, double ifFalse) => Where(condition, ifTrue, Scalar(ifFalse, ifTrue.DType));
+    public static Tensor Where(Tensor condition, Tensor ifTrue, double ifFalse) => Where(condition, ifTrue, ScalarLike(ifTrue, ifFalse));
 
     /// <summary><see cref="Where(Tensor, Tensor, Tensor)"/> with a scalar for the true branch.</summary>
-    public static Tensor Where(Tensor condition, double ifTrue, Tensor ifFalse) => Where(condition, Scalar(ifTrue, ifFalse.DType), ifFalse);
+    public static Tensor Where(Tensor condition, double ifTrue, Tensor ifFalse) => Where(condition, ScalarLike(ifFalse, ifTrue), ifFalse);
 
     /// <summary>Elementwise maximum of two tensors (broadcast); where they tie the gradient goes to <c>this</c>.</summary>
     public Tensor Maximum(Tensor other) => Where(this >= other, this, other);

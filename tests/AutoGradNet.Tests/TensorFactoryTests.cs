@@ -198,7 +198,7 @@ public class TensorFactoryTests
     [Fact]
     public void Arange_IntStopWithFloat32_IsFloat32()
     {
-        var t = Tensor.Arange(3, DType.Float32);
+        var t = Tensor.Arange(0, 3, dtype: DType.Float32);
 
         t.DType.ShouldBe(DType.Float32);
         t.ToArray<float>().ShouldBe([0f, 1f, 2f]);
@@ -226,7 +226,7 @@ public class TensorFactoryTests
         Tensor.Arange(0).Shape.ShouldBe(new Shape(0));
         Tensor.Arange(-3).Size.ShouldBe(0);
         Tensor.Arange(3, 3).Shape.ShouldBe(new Shape(0));
-        Tensor.Arange(5.0, 0).Shape.ShouldBe(new Shape(0)); // (5, 0) with int literals would bind to Arange(int stop, DType)
+        Tensor.Arange(5, 0).Shape.ShouldBe(new Shape(0)); // start 5, stop 0: nothing below the stop
         Tensor.Arange(0, 5, -1).Shape.ShouldBe(new Shape(0));
     }
 

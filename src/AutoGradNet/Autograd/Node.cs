@@ -56,7 +56,7 @@ public abstract class Node
         if (t.Version != _savedVersions[index])
         {
             throw new InvalidOperationException(
-                $"{Name}: a tensor of shape {t.Shape} saved for the backward was modified by an in-place operation " +
+                $"{Name}: saved tensor {index} (shape {t.Shape}), needed for the backward, was modified by an in-place operation " +
                 $"(it is at version {t.Version}; the graph recorded version {_savedVersions[index]}). " +
                 "Clone it before modifying it, or recompute the forward after the update.");
         }
@@ -78,8 +78,8 @@ public abstract class Node
         if (_released)
         {
             throw new InvalidOperationException(
-                $"{Name}: trying to backward through the graph a second time, but its saved tensors were freed after the first Backward(). " +
-                "Pass retainGraph: true to the first Backward() if you need to backward through the same graph again.");
+                $"{Name}: trying to backward through the graph a second time, but this part of the graph was released (with its saved tensors) " +
+                "after the first Backward(). Pass retainGraph: true to the first Backward() if you need to backward through the same graph again.");
         }
         return Backward(grad);
     }

@@ -30,10 +30,12 @@ public static partial class Functional
         return x - LogSumExp(x, axis, keepDim: true);
     }
 
-    /// <summary>The per-slice maximum, detached, with non-finite maxima replaced by 0 (so −∞ − (−∞) never happens).</summary>
+    /// <summary>The per-slice maximum as a constant, with non-finite maxima replaced by 0 (so −∞ − (−∞) never happens); 0 for an empty axis.</summary>
     private static Tensor StableShift(Tensor x, int axis)
     {
-        var m = x.Max(axis, keepDim: true).Detach();
+        using var noGrad = Tensor.NoGrad(); // a constant shift: nothing to record
+        if (x.Shape[x.Shape.NormalizeAxis(axis, "softmax")] == 0) return Tensor.Scalar(0, x.DType);
+        var m = x.Max(axis, keepDim: true);
         return Tensor.Where(m.IsFinite(), m, 0.0);
     }
 }

@@ -5,6 +5,8 @@ internal static class Checks
 {
     public static void SameDType(Tensor a, Tensor b, string op)
     {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
         if (a.DType != b.DType)
         {
             throw new ArgumentException(

@@ -80,7 +80,6 @@ internal sealed class Max : Node
             if (spec.Mask[i] && x.Shape[i] == 0)
                 throw new ArgumentException($"max: cannot reduce over axis {i} of length 0 (tensor shape {x.Shape}); the maximum of nothing is undefined.");
         }
-        if (x.Size == 0 && x.Rank == 0) throw new ArgumentException("max: the tensor is empty.");
         var kept = spec.Reduce<MaxOp>(x);
         var r = kept.ViewAs(spec.OutputShape);
         return ShouldRecord(x) ? r.Attach(new Max(x, kept, spec)) : r;

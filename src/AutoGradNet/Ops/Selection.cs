@@ -13,8 +13,9 @@ internal sealed class Where : Node
 
     public static Tensor Apply(Tensor cond, Tensor a, Tensor b)
     {
+        ArgumentNullException.ThrowIfNull(cond);
         Checks.SameDType(a, b, "where");
-        Checks.SameDType(cond, a, "where (condition)");
+        cond = cond.To(a.DType); // the condition only selects: its dtype does not matter
         var shape = Shape.Broadcast(Shape.Broadcast(cond.Shape, a.Shape, "where"), b.Shape, "where");
         var r = Tensor.Empty(shape, a.DType);
         Elementwise.Where(cond, a, b, r);

@@ -9,6 +9,7 @@ internal static class UnaryForward
 {
     public static Tensor Run<TOp>(Tensor x, double arg = 0) where TOp : IUnaryOp
     {
+        ArgumentNullException.ThrowIfNull(x);
         var r = Tensor.Empty(x.Shape, x.DType);
         Elementwise.Unary<TOp>(x, r, arg);
         return r;

@@ -21,7 +21,10 @@ public static class GradCheck
     /// (f(x + ε) − f(x − ε)) / 2ε — and compares them entry by entry: |analytic − numeric| ≤ atol + rtol·|numeric|.
     /// </summary>
     /// <param name="function">The function to check; it may return a tensor of any shape.</param>
-    /// <param name="inputs">Float64 tensors; those with <see cref="Tensor.RequiresGrad"/> are checked (all of them if none is marked).</param>
+    /// <param name="inputs">
+    /// Float64 leaves; those with <see cref="Tensor.RequiresGrad"/> are checked. If none is marked, all are checked
+    /// (marked for the duration of the call only).
+    /// </param>
     /// <param name="epsilon">The finite-difference step.</param>
     /// <param name="absoluteTolerance">The absolute tolerance.</param>
     /// <param name="relativeTolerance">The relative tolerance.</param>
@@ -37,15 +40,28 @@ public static class GradCheck
                 throw new ArgumentException($"GradCheck: inputs must be Float64 for finite differences to be meaningful; got {t.DType} of shape {t.Shape}.");
         }
         var checkedInputs = Array.FindAll(inputs, t => t.RequiresGrad);
-        if (checkedInputs.Length == 0)
+        var markedHere = checkedInputs.Length == 0;
+        if (markedHere)
         {
             foreach (var t in inputs) t.RequiresGrad = true;
             checkedInputs = inputs;
         }
 
-        var output = function(inputs);
-        var analytic = AnalyticJacobians(output, checkedInputs);
-        var numeric = NumericJacobians(function, inputs, checkedInputs, output.Size, epsilon);
+        Tensor output;
+        double[][,] analytic, numeric;
+        try
+        {
+            output = function(inputs);
+            analytic = AnalyticJacobians(output, checkedInputs);
+            numeric = NumericJacobians(function, inputs, checkedInputs, output.Size, epsilon);
+        }
+        finally
+        {
+            if (markedHere)
+            {
+                foreach (var t in inputs) t.RequiresGrad = false;
+            }
+        }
 
         var worst = 0.0;
         var report = new StringBuilder();
