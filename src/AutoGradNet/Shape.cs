@@ -118,21 +118,42 @@ public sealed class Shape : IReadOnlyList<int>, IEquatable<Shape>
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
-        if (a.Equals(b)) return a;
+        if (TryBroadcast(a, b, out var result)) return result;
+        var rank = Math.Max(a.Rank, b.Rank);
+        int axis = rank - 1, da, db;
+        for (; ; axis--)
+        {
+            (da, db) = (DimAligned(a, axis, rank), DimAligned(b, axis, rank));
+            if (da != db && da != 1 && db != 1) break;
+        }
+        throw new ArgumentException(
+            $"{op}: shapes {a} and {b} cannot be broadcast together: aligned from the last axis, dimension {axis} is " +
+            $"{da} vs {db} (each pair must be equal or one of them 1).");
+    }
+
+    private static int DimAligned(Shape s, int axis, int rank) => axis < rank - s.Rank ? 1 : s._dims[axis - (rank - s.Rank)];
+
+    /// <summary>The broadcast of two shapes (numpy rules), or <see langword="false"/> when they are incompatible.</summary>
+    public static bool TryBroadcast(Shape a, Shape b, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Shape? result)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        result = null;
+        if (a.Equals(b))
+        {
+            result = a;
+            return true;
+        }
         var rank = Math.Max(a.Rank, b.Rank);
         var dims = new int[rank];
         for (var i = 0; i < rank; i++)
         {
-            var da = i < rank - a.Rank ? 1 : a._dims[i - (rank - a.Rank)];
-            var db = i < rank - b.Rank ? 1 : b._dims[i - (rank - b.Rank)];
-            if (da != db && da != 1 && db != 1)
-            {
-                throw new ArgumentException(
-                    $"{op}: shapes {a} and {b} cannot be broadcast together (dimension {i} of the aligned shapes: {da} vs {db}).");
-            }
+            int da = DimAligned(a, i, rank), db = DimAligned(b, i, rank);
+            if (da != db && da != 1 && db != 1) return false;
             dims[i] = da == 1 ? db : da;
         }
-        return new Shape(dims);
+        result = new Shape(dims);
+        return true;
     }
 
     /// <summary>Whether this shape can be broadcast to <paramref name="target"/> (numpy rules, one direction).</summary>

@@ -59,17 +59,6 @@ public sealed partial class Tensor
         if (a.Shape[^1] != b.Shape[^2])
             throw new ArgumentException($"matmul: inner dimensions do not match: {Shape} @ {other.Shape} ({a.Shape[^1]} vs {b.Shape[^2]}).");
         Ops.Checks.SameDType(this, other, "matmul");
-        var batchA = a.Shape.Dims[..^2];
-        var batchB = b.Shape.Dims[..^2];
-        for (var i = 1; i <= Math.Min(batchA.Length, batchB.Length); i++)
-        {
-            int da = batchA[^i], db = batchB[^i];
-            if (da != db && da != 1 && db != 1)
-            {
-                throw new ArgumentException(
-                    $"matmul: batch dimensions of {Shape} @ {other.Shape} cannot be broadcast together ({new Shape(batchA)} vs {new Shape(batchB)}).");
-            }
-        }
         var r = Ops.MatMul.Apply(a, b);
         if (Rank == 1) r = r.Squeeze(-2);
         if (other.Rank == 1) r = r.Squeeze(-1);

@@ -20,7 +20,12 @@ internal sealed class MatMul : Node
             throw new ArgumentException(
                 $"matmul: inner dimensions do not match: {a.Shape} @ {b.Shape} ({a.Shape[^1]} vs {b.Shape[^2]}).");
         }
-        var batch = Shape.Broadcast(new Shape(a.Shape.Dims[..^2]), new Shape(b.Shape.Dims[..^2]), "matmul (batch dimensions)");
+        Shape batchA = new(a.Shape.Dims[..^2]), batchB = new(b.Shape.Dims[..^2]);
+        if (!Shape.TryBroadcast(batchA, batchB, out var batch))
+        {
+            throw new ArgumentException(
+                $"matmul: batch dimensions of {a.Shape} @ {b.Shape} cannot be broadcast together ({batchA} vs {batchB}).");
+        }
         var r = Tensor.Empty(new Shape([.. batch.Dims, a.Shape[^2], b.Shape[^1]]), a.DType);
         Kernels.MatMul.Batched(a, b, r, batch);
         return ShouldRecord(a, b) ? r.Attach(new MatMul(a, b)) : r;
