@@ -89,6 +89,18 @@ public sealed partial class Tensor
     /// <summary>Elementwise quotient with broadcasting (same as <c>/</c>).</summary>
     public Tensor Div(Tensor other) => this / other;
 
+    /// <summary>Adds a scalar to every element (same as <c>+</c>).</summary>
+    public Tensor Add(double other) => this + other;
+
+    /// <summary>Subtracts a scalar from every element (same as <c>-</c>).</summary>
+    public Tensor Sub(double other) => this - other;
+
+    /// <summary>Multiplies every element by a scalar (same as <c>*</c>).</summary>
+    public Tensor Mul(double other) => this * other;
+
+    /// <summary>Divides every element by a scalar (same as <c>/</c>).</summary>
+    public Tensor Div(double other) => this / other;
+
     /// <summary>Elementwise negation.</summary>
     public Tensor Neg() => -this;
 
