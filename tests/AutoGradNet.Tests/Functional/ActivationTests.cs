@@ -1,5 +1,5 @@
-using F = AutoGradNet.Functional;
 using static AutoGradNet.Tests.TestData;
+using F = AutoGradNet.Functional;
 
 namespace AutoGradNet.Tests;
 
