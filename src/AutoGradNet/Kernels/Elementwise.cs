@@ -22,6 +22,14 @@ internal interface IBinaryOp<TSelf> where TSelf : IBinaryOp<TSelf>
     {
         for (var i = 0; i < d.Length; i++) d[i] = TSelf.Apply(a, b[i]);
     }
+
+    /// <summary>Folds a non-empty span with the operation (used by reductions along a contiguous axis).</summary>
+    static virtual T Aggregate<T>(ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var acc = x[0];
+        for (var i = 1; i < x.Length; i++) acc = TSelf.Apply(acc, x[i]);
+        return acc;
+    }
 }
 
 /// <summary>An elementwise unary operation with an optional scalar argument (the exponent of pow).</summary>
@@ -36,6 +44,7 @@ internal readonly struct AddOp : IBinaryOp<AddOp>
     public static void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Add(a, b, d);
     public static void Apply<T>(ReadOnlySpan<T> a, T b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Add(a, b, d);
     public static void Apply<T>(T a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Add(b, a, d);
+    public static T Aggregate<T>(ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sum(x);
 }
 
 internal readonly struct SubOp : IBinaryOp<SubOp>
@@ -67,6 +76,7 @@ internal readonly struct MaxOp : IBinaryOp<MaxOp>
 {
     public static T Apply<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => T.Max(a, b);
     public static void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Max(a, b, d);
+    public static T Aggregate<T>(ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Max(x);
 }
 
 internal readonly struct GreaterOp : IBinaryOp<GreaterOp>

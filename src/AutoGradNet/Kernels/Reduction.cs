@@ -32,6 +32,12 @@ internal static class Reduction
             ReadOnlySpan<T> src = x.AsSpan<T>();
             var dst = result.AsSpan<T>();
             if (n == 0) return; // sum over an empty axis is 0, which the zeroed result already holds
+            if (inner == 1)
+            {
+                // The reduced axis is contiguous: fold each row in one SIMD pass.
+                for (var o = 0; o < outer; o++) dst[o] = TOp.Aggregate(src.Slice(o * n, n));
+                return;
+            }
             for (var o = 0; o < outer; o++)
             {
                 var block = src.Slice(o * n * inner, n * inner);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Reflection;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -77,12 +78,12 @@ public sealed partial class DocsTests
 
         var expected = Normalize(string.Concat(outputs.Select(o => o.Text)));
         var actual = Normalize(run.Output);
-        if (actual == expected) return;
+        var (want, got) = (expected.Split('\n'), actual.Split('\n'));
+        if (want.Length == got.Length && want.Zip(got).All(p => SameLine(p.First, p.Second))) return;
 
         // Point at the output block that holds the first differing line.
-        var (want, got) = (expected.Split('\n'), actual.Split('\n'));
         var line = Enumerable.Range(0, Math.Max(want.Length, got.Length))
-            .First(i => i >= want.Length || i >= got.Length || want[i] != got[i]);
+            .First(i => i >= want.Length || i >= got.Length || !SameLine(want[i], got[i]));
         var (block, start) = (outputs[0], 0);
         foreach (var output in outputs)
         {
@@ -163,6 +164,10 @@ public sealed partial class DocsTests
         MatchesWithElisions(["a", Elision, "x"], 0, got, 0).ShouldBeFalse();
         MatchesWithElisions(["a", "b", Elision, "c", "d"], 0, got, 0).ShouldBeFalse(); // "..." hides at least one line
         MatchesWithElisions(["a", "b", "c"], 0, got, 0).ShouldBeFalse();
+
+        SameLine("max |difference| = 3.578e-18", "max |difference| = 2.494e-18").ShouldBeTrue();
+        SameLine("max error=3.7e-10", "max error=3.7e-09").ShouldBeFalse(); // 3.7e-09 is not negligible
+        SameLine("loss 1.0000e-03", "loss 1.0001e-03").ShouldBeFalse();
     }
 
     /// <summary>True if <paramref name="got"/> equals <paramref name="want"/> where each "..." line of
@@ -171,7 +176,7 @@ public sealed partial class DocsTests
     {
         for (; w < want.Length && want[w] != Elision; w++, g++)
         {
-            if (g >= got.Length || want[w] != got[g]) return false;
+            if (g >= got.Length || !SameLine(want[w], got[g])) return false;
         }
         if (w == want.Length) return g == got.Length;
         for (var resume = g + 1; resume <= got.Length; resume++)
@@ -180,6 +185,20 @@ public sealed partial class DocsTests
         }
         return false;
     }
+
+    /// <summary>
+    /// Whether a printed line matches the doc's. Lines must be equal, except that numbers in scientific notation
+    /// at rounding-error level (|v| ≤ 1e-9: a gradient difference, a finite-difference error) only need to be
+    /// negligible in both: their digits depend on the machine's SIMD width and summation order.
+    /// </summary>
+    private static bool SameLine(string want, string got) =>
+        want == got || MaskNegligible(want) == MaskNegligible(got);
+
+    private static string MaskNegligible(string line) => ScientificNumber().Replace(line, m =>
+        double.TryParse(m.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && Math.Abs(v) <= 1e-9 ? "<negligible>" : m.Value);
+
+    [GeneratedRegex(@"-?\d+(?:\.\d+)?e[-+]\d+", RegexOptions.IgnoreCase)]
+    private static partial Regex ScientificNumber();
 
     /// <summary>Line endings as \n and no trailing newline: the only differences the comparison forgives.</summary>
     private static string Normalize(string text)
