@@ -10,6 +10,7 @@ internal static class Engine
     /// <summary>
     /// Back-propagates <paramref name="grad"/> from <paramref name="root"/>. When <paramref name="inputs"/> is
     /// given, the gradients with respect to those tensors are returned instead of accumulated into leaves.
+    /// A backward that throws changes nothing: leaf gradients are written, and nodes released, only at the end.
     /// </summary>
     public static Tensor?[]? Run(Tensor root, Tensor grad, bool retainGraph, bool createGraph, Tensor[]? inputs)
     {
@@ -27,10 +28,13 @@ internal static class Engine
         var ready = new Stack<Node>();
         ready.Push(rootNode);
         var anomaly = AnomalyMode.IsEnabled;
+        var leafGrads = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance);
+        var visited = new List<Node>();
 
         using var mode = GradMode.Set(createGraph);
         while (ready.TryPop(out var node))
         {
+            visited.Add(node);
             pending.Remove(node, out var outputGrad);
             if (outputGrad is not null && inputs is not null)
                 Capture(node, outputGrad, inputs, results!, createGraph);
@@ -57,10 +61,15 @@ internal static class Engine
                 }
                 else if (edge.Leaf is { } leaf && g is not null)
                 {
-                    Deliver(leaf, g, inputs, results, createGraph);
+                    leafGrads[leaf] = leafGrads.TryGetValue(leaf, out var existing) ? existing + g : g;
                 }
             }
-            if (!retainGraph) node.Release();
+        }
+
+        foreach (var (leaf, g) in leafGrads) Deliver(leaf, g, inputs, results, createGraph);
+        if (!retainGraph)
+        {
+            foreach (var node in visited) node.Release();
         }
         return results;
     }
@@ -158,7 +167,7 @@ internal static class Engine
         }
         for (var i = 0; i < inputs.Length; i++)
         {
-            if (ReferenceEquals(inputs[i], leaf)) results![i] = results[i] is { } r ? r + g : g;
+            if (ReferenceEquals(inputs[i], leaf)) results![i] = g;
         }
     }
 

@@ -317,4 +317,20 @@ public class EngineTests
         var r = (h + h * 2).Sum();
         AutoGrad.Grad(r, [h])[0].Item().ShouldBe(3.0);
     }
+
+    [Fact]
+    public void A_backward_that_throws_changes_no_gradient_and_frees_nothing()
+    {
+        var a = Tensor.FromArray([1.0, 2.0]).RequireGrad();
+        var b = Tensor.FromArray([0.5, 0.25]).RequireGrad();
+        var c = Tensor.FromArray([3.0, 4.0]);
+        // The engine reaches a's branch first and b's (whose saved c is stale) last.
+        var y = (b * c).Exp().Exp().Sum() + (a * 2).Sum();
+        c += 1.0;
+        Should.Throw<InvalidOperationException>(() => y.Backward()).Message.ShouldContain("in-place");
+        a.Grad.ShouldBeNull();
+        b.Grad.ShouldBeNull();
+        // The graph was not released: the same (still stale) backward fails the same way, not as "second time".
+        Should.Throw<InvalidOperationException>(() => y.Backward()).Message.ShouldContain("in-place");
+    }
 }
