@@ -31,10 +31,15 @@ public abstract class Node
     }
 
     /// <summary>The operation's name as it appears in error messages and graph dumps, e.g. <c>MulBackward</c>.</summary>
-    public string Name => GetType().Name + "Backward";
+    public virtual string Name => GetType().Name + "Backward";
 
-    /// <summary>The nodes this one passes gradients to, one per input (<see langword="null"/> for leaves and constants).</summary>
-    public IReadOnlyList<Node?> NextFunctions => Array.ConvertAll(_edges, e => e.Node);
+    /// <summary>
+    /// Where this node passes gradients, one entry per input, as PyTorch's <c>next_functions</c>: the node that
+    /// produced the input, an <see cref="AccumulateGrad"/> for a leaf that requires grad, or <see langword="null"/>
+    /// for a constant.
+    /// </summary>
+    public IReadOnlyList<Node?> NextFunctions =>
+        Array.ConvertAll(_edges, e => e.Node ?? (e.Leaf is { } leaf ? new AccumulateGrad(leaf) : null));
 
     internal ReadOnlySpan<Edge> Edges => _edges;
 

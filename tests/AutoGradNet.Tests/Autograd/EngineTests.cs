@@ -80,6 +80,9 @@ public class EngineTests
         y.GradFn!.Name.ShouldBe("SumBackward");
         y.GradFn.NextFunctions[0]!.Name.ShouldBe("MulBackward");
         y.GradFn.NextFunctions[0]!.NextFunctions.ShouldBe([y.GradFn.NextFunctions[0]!.NextFunctions[0], null]);
+        var leafEntry = x.Exp().GradFn!.NextFunctions[0].ShouldBeOfType<AccumulateGrad>();
+        leafEntry.Variable.ShouldBeSameAs(x);
+        leafEntry.Name.ShouldBe("AccumulateGrad");
     }
 
     [Fact]
