@@ -54,6 +54,21 @@ public sealed partial class Tensor
         }
     }
 
+    /// <summary>
+    /// Whether every element satisfies |this − other| ≤ <paramref name="absoluteTolerance"/> +
+    /// <paramref name="relativeTolerance"/>·|other| (shapes broadcast), like <c>torch.allclose</c>: equal values (infinities included) are close, NaN never is.
+    /// Not recorded.
+    /// </summary>
+    /// <exception cref="ArgumentException">The shapes do not broadcast or the dtypes differ.</exception>
+    public bool AllClose(Tensor other, double relativeTolerance = 1e-5, double absoluteTolerance = 1e-8)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        using var noGrad = NoGrad();
+        var withinTolerance = ((this - other).Abs() <= other.Abs() * relativeTolerance + absoluteTolerance) * IsFinite() * other.IsFinite();
+        var close = Where(ElementwiseEquals(other), 1.0, withinTolerance); // non-finite values are close only when equal, as in torch
+        return close.Size == 0 || close.Min().Item() == 1;
+    }
+
     private double GetFlat(int i) => DType == DType.Float64 ? AsSpan<double>()[i] : AsSpan<float>()[i];
 
     private int FlatIndex(int[] indices)

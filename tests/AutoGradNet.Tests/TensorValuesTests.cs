@@ -238,4 +238,25 @@ public class TensorValuesTests
         d.RequiresGrad.ShouldBeFalse();
         y.ToArray().ShouldBe([10.0, 2]);
     }
+
+    [Fact]
+    public void AllClose_applies_torch_tolerance_rule_elementwise()
+    {
+        var a = Tensor.FromArray([1.0, 100.0, 0.0]);
+        // |a − b| ≤ atol + rtol·|b|: 1e-6 ≤ 1e-8 + 1e-5·1; 1e-4 ≤ 1e-8 + 1e-5·100; 5e-9 ≤ 1e-8.
+        a.AllClose(Tensor.FromArray([1.0 + 1e-6, 100.0 + 1e-4, 5e-9])).ShouldBeTrue();
+        a.AllClose(Tensor.FromArray([1.0 + 2e-5, 100.0, 0.0])).ShouldBeFalse(); // 2e-5 > 1.001e-5
+        a.AllClose(Tensor.FromArray([1.0, 100.0, 2e-8])).ShouldBeFalse();       // 2e-8 > 1e-8
+        a.AllClose(Tensor.FromArray([1.0 + 2e-5, 100.0, 0.0]), relativeTolerance: 1e-4).ShouldBeTrue();
+    }
+
+    [Fact]
+    public void AllClose_broadcasts_treats_equal_infinities_as_close_and_NaN_as_never_close()
+    {
+        Tensor.FromArray(new double[,] { { 1, 1 }, { 1, 1 } }).AllClose(Tensor.Scalar(1)).ShouldBeTrue();
+        Tensor.FromArray([double.PositiveInfinity]).AllClose(Tensor.FromArray([double.PositiveInfinity])).ShouldBeTrue();
+        Tensor.FromArray([double.PositiveInfinity]).AllClose(Tensor.FromArray([double.NegativeInfinity])).ShouldBeFalse();
+        Tensor.FromArray([double.NaN]).AllClose(Tensor.FromArray([double.NaN])).ShouldBeFalse();
+        Should.Throw<ArgumentException>(() => Tensor.Zeros([2]).AllClose(Tensor.Zeros([3]))).Message.ShouldContain("[3]");
+    }
 }
