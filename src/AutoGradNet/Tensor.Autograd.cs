@@ -88,29 +88,62 @@ public sealed partial class Tensor
         return this;
     }
 
-    /// <summary>In place: <c>this += other</c> (broadcast to this shape). Allowed outside recording, or on tensors that do not require grad.</summary>
-    public void operator +=(Tensor other) => InPlace<AddOp>(other, "add_");
+    /// <summary>
+    /// In place: <c>this += other</c> (broadcast to this shape); returns this tensor, like PyTorch's <c>add_</c>.
+    /// Allowed outside recording, or when neither operand requires grad; bumps the version counter.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Grad mode is on and an operand requires grad.</exception>
+    /// <exception cref="ArgumentException">The dtypes differ, or <paramref name="other"/> does not broadcast to this shape.</exception>
+    public Tensor AddInPlace(Tensor other) => InPlace<AddOp>(other, "add_");
+
+    /// <summary>In place: <c>this -= other</c>; returns this tensor (PyTorch's <c>sub_</c>). Same rules as <see cref="AddInPlace(Tensor)"/>.</summary>
+    public Tensor SubInPlace(Tensor other) => InPlace<SubOp>(other, "sub_");
+
+    /// <summary>In place: <c>this *= other</c>; returns this tensor (PyTorch's <c>mul_</c>). Same rules as <see cref="AddInPlace(Tensor)"/>.</summary>
+    public Tensor MulInPlace(Tensor other) => InPlace<MulOp>(other, "mul_");
+
+    /// <summary>In place: <c>this /= other</c>; returns this tensor (PyTorch's <c>div_</c>). Same rules as <see cref="AddInPlace(Tensor)"/>.</summary>
+    public Tensor DivInPlace(Tensor other) => InPlace<DivOp>(other, "div_");
+
+    /// <summary>In place: adds a scalar; returns this tensor.</summary>
+    public Tensor AddInPlace(double other) => InPlace<AddOp>(Scalar(other, DType), "add_");
+
+    /// <summary>In place: subtracts a scalar; returns this tensor.</summary>
+    public Tensor SubInPlace(double other) => InPlace<SubOp>(Scalar(other, DType), "sub_");
+
+    /// <summary>In place: multiplies by a scalar; returns this tensor.</summary>
+    public Tensor MulInPlace(double other) => InPlace<MulOp>(Scalar(other, DType), "mul_");
+
+    /// <summary>In place: divides by a scalar; returns this tensor.</summary>
+    public Tensor DivInPlace(double other) => InPlace<DivOp>(Scalar(other, DType), "div_");
+
+    /// <summary>
+    /// In place: <c>this += other</c>. C# 14 compound assignment calls this operator on the tensor itself, so
+    /// the variable keeps the same tensor (the same leaf). A <c>foreach</c> iteration variable is read-only to
+    /// <c>+=</c>; call <see cref="AddInPlace(Tensor)"/> there.
+    /// </summary>
+    public void operator +=(Tensor other) => AddInPlace(other);
 
     /// <summary>In place: <c>this -= other</c>; the tutorial's <c>W -= lr * W.Grad</c> updates <c>W</c> itself.</summary>
-    public void operator -=(Tensor other) => InPlace<SubOp>(other, "sub_");
+    public void operator -=(Tensor other) => SubInPlace(other);
 
     /// <summary>In place: <c>this *= other</c>.</summary>
-    public void operator *=(Tensor other) => InPlace<MulOp>(other, "mul_");
+    public void operator *=(Tensor other) => MulInPlace(other);
 
     /// <summary>In place: <c>this /= other</c>.</summary>
-    public void operator /=(Tensor other) => InPlace<DivOp>(other, "div_");
+    public void operator /=(Tensor other) => DivInPlace(other);
 
     /// <summary>In place: adds a scalar.</summary>
-    public void operator +=(double other) => InPlace<AddOp>(Scalar(other, DType), "add_");
+    public void operator +=(double other) => AddInPlace(other);
 
     /// <summary>In place: subtracts a scalar.</summary>
-    public void operator -=(double other) => InPlace<SubOp>(Scalar(other, DType), "sub_");
+    public void operator -=(double other) => SubInPlace(other);
 
     /// <summary>In place: multiplies by a scalar.</summary>
-    public void operator *=(double other) => InPlace<MulOp>(Scalar(other, DType), "mul_");
+    public void operator *=(double other) => MulInPlace(other);
 
     /// <summary>In place: divides by a scalar.</summary>
-    public void operator /=(double other) => InPlace<DivOp>(Scalar(other, DType), "div_");
+    public void operator /=(double other) => DivInPlace(other);
 
     /// <summary>In place: copies <paramref name="source"/>'s values (broadcast to this shape) into this tensor.</summary>
     public void CopyFrom(Tensor source)
@@ -121,12 +154,13 @@ public sealed partial class Tensor
         Storage.Version++;
     }
 
-    private void InPlace<TOp>(Tensor other, string op) where TOp : IBinaryOp<TOp>
+    private Tensor InPlace<TOp>(Tensor other, string op) where TOp : IBinaryOp<TOp>
     {
         ArgumentNullException.ThrowIfNull(other);
         CheckInPlace(other, op);
         Elementwise.Binary<TOp>(this, other, this);
         Storage.Version++;
+        return this;
     }
 
     private void CheckInPlace(Tensor other, string op)

@@ -336,4 +336,21 @@ public class EngineTests
         // The graph was not released: the same (still stale) backward fails the same way, not as "second time".
         Should.Throw<InvalidOperationException>(() => y.Backward()).Message.ShouldContain("in-place");
     }
+
+    [Fact]
+    public void In_place_methods_return_the_tensor_and_work_on_foreach_variables()
+    {
+        var a = Tensor.FromArray([1.0, 2.0]).RequireGrad();
+        var b = Tensor.FromArray([3.0]).RequireGrad();
+        (a.Sum() * b.Sum()).Backward(); // ∂/∂a = b = 3, ∂/∂b = Σa = 3
+        using (Tensor.NoGrad())
+        {
+            foreach (var p in new[] { a, b })
+                p.SubInPlace(0.5 * p.Grad!).ShouldBeSameAs(p);
+        }
+        a.ToArray().ShouldBe([-0.5, 0.5]);
+        b.ToArray().ShouldBe([1.5]);
+        var c = Tensor.FromArray([-0.5, 0.5]); // requires no grad: in-place is fine with recording on
+        c.MulInPlace(2.0).AddInPlace(1.0).DivInPlace(Tensor.FromArray([1.0, 4.0])).ToArray().ShouldBe([0.0, 0.5]);
+    }
 }
