@@ -23,6 +23,11 @@ public static class AutoGrad
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(inputs);
         foreach (var input in inputs) ArgumentNullException.ThrowIfNull(input, nameof(inputs));
+        if (!output.RequiresGrad && allowUnused)
+        {
+            // The output is constant in every input (e.g. the gradient of a linear function): all gradients are 0.
+            return Array.ConvertAll(inputs, Tensor.ZerosLike);
+        }
         var seed = output.SeedGradient(gradOutput, "AutoGrad.Grad");
         var grads = Engine.Run(output, seed, retainGraph ?? createGraph, createGraph, inputs)!;
         var result = new Tensor[inputs.Length];

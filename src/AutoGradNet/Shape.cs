@@ -79,6 +79,8 @@ public sealed class Shape : IReadOnlyList<int>, IEquatable<Shape>
     public int NormalizeAxis(int axis, string op)
     {
         var a = axis < 0 ? axis + Rank : axis;
+        if (Rank == 0)
+            throw new ArgumentOutOfRangeException(nameof(axis), axis, $"{op}: axis {axis} given for a 0-d tensor (shape {this}), which has no axes.");
         if (a < 0 || a >= Rank)
         {
             throw new ArgumentOutOfRangeException(nameof(axis), axis,

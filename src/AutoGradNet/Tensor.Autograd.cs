@@ -39,9 +39,11 @@ public sealed partial class Tensor
     {
         if (!RequiresGrad)
         {
+            var hint = GradMode.IsEnabled
+                ? "Set RequiresGrad = true on the inputs (leaves) before computing it, outside a NoGrad scope."
+                : "Grad mode is off in this async flow: a Tensor.NoGrad() scope is open (or was never disposed: use `using`).";
             throw new InvalidOperationException(
-                $"{op}: this tensor of shape {Shape} does not require grad and has no GradFn, so there is no graph to differentiate. " +
-                "Set RequiresGrad = true on the inputs (leaves) before computing it, outside a NoGrad scope.");
+                $"{op}: this tensor of shape {Shape} does not require grad and has no GradFn, so there is no graph to differentiate. {hint}");
         }
         if (gradient is null)
         {

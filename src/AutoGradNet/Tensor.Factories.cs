@@ -93,29 +93,53 @@ public sealed partial class Tensor
     /// <summary>The 1-D <see cref="DType.Float64"/> tensor <c>[0, 1, ..., stop-1]</c>.</summary>
     public static Tensor Arange(int stop) => Arange(0, stop, 1);
 
+    // Random factories. A seed or a Random is always required, so every draw is reproducible; the bounds come
+    // before it, so a numpy-style call such as Uniform(shape, -1, 1) does not compile instead of silently
+    // taking -1 as the seed.
+
+    /// <summary>Values drawn uniformly from <c>[0, 1)</c> with a fixed <paramref name="seed"/>.</summary>
+    public static Tensor Uniform(Shape shape, int seed) => Uniform(shape, 0, 1, new Random(seed));
+
+    /// <summary>Values drawn uniformly from <c>[0, 1)</c> with <paramref name="random"/>.</summary>
+    public static Tensor Uniform(Shape shape, Random random) => Uniform(shape, 0, 1, random);
+
     /// <summary>Values drawn uniformly from <c>[low, high)</c> with a fixed <paramref name="seed"/>.</summary>
-    public static Tensor Uniform(Shape shape, int seed, double low = 0, double high = 1, DType dtype = DType.Float64)
-        => Uniform(shape, new Random(seed), low, high, dtype);
+    /// <exception cref="ArgumentException">A bound is not finite, or <paramref name="low"/> &gt; <paramref name="high"/>.</exception>
+    public static Tensor Uniform(Shape shape, double low, double high, int seed, DType dtype = DType.Float64)
+        => Uniform(shape, low, high, new Random(seed), dtype);
 
     /// <summary>Values drawn uniformly from <c>[low, high)</c> with <paramref name="random"/>.</summary>
-    public static Tensor Uniform(Shape shape, Random random, double low = 0, double high = 1, DType dtype = DType.Float64)
+    /// <exception cref="ArgumentException">A bound is not finite, or <paramref name="low"/> &gt; <paramref name="high"/>.</exception>
+    public static Tensor Uniform(Shape shape, double low, double high, Random random, DType dtype = DType.Float64)
     {
         ArgumentNullException.ThrowIfNull(shape);
         ArgumentNullException.ThrowIfNull(random);
+        if (!double.IsFinite(low) || !double.IsFinite(high) || low > high)
+            throw new ArgumentException($"uniform: expected finite bounds with low <= high, got low {low} and high {high}.");
         var values = new double[shape.Size];
         for (var i = 0; i < values.Length; i++) values[i] = low + (high - low) * random.NextDouble();
         return FromFlat(values, shape, DType.Float64).To(dtype);
     }
 
+    /// <summary>Values drawn from the standard normal distribution (mean 0, std 1) with a fixed <paramref name="seed"/>.</summary>
+    public static Tensor Normal(Shape shape, int seed) => Normal(shape, 0, 1, new Random(seed));
+
+    /// <summary>Values drawn from the standard normal distribution (mean 0, std 1) with <paramref name="random"/>.</summary>
+    public static Tensor Normal(Shape shape, Random random) => Normal(shape, 0, 1, random);
+
     /// <summary>Values drawn from a normal distribution with a fixed <paramref name="seed"/>.</summary>
-    public static Tensor Normal(Shape shape, int seed, double mean = 0, double std = 1, DType dtype = DType.Float64)
-        => Normal(shape, new Random(seed), mean, std, dtype);
+    /// <exception cref="ArgumentException"><paramref name="mean"/> is not finite, or <paramref name="std"/> is negative or not finite.</exception>
+    public static Tensor Normal(Shape shape, double mean, double std, int seed, DType dtype = DType.Float64)
+        => Normal(shape, mean, std, new Random(seed), dtype);
 
     /// <summary>Values drawn from a normal distribution (Box–Muller) with <paramref name="random"/>.</summary>
-    public static Tensor Normal(Shape shape, Random random, double mean = 0, double std = 1, DType dtype = DType.Float64)
+    /// <exception cref="ArgumentException"><paramref name="mean"/> is not finite, or <paramref name="std"/> is negative or not finite.</exception>
+    public static Tensor Normal(Shape shape, double mean, double std, Random random, DType dtype = DType.Float64)
     {
         ArgumentNullException.ThrowIfNull(shape);
         ArgumentNullException.ThrowIfNull(random);
+        if (!double.IsFinite(mean) || !double.IsFinite(std) || std < 0)
+            throw new ArgumentException($"normal: expected a finite mean and a finite std >= 0, got mean {mean} and std {std}.");
         var values = new double[shape.Size];
         for (var i = 0; i < values.Length; i += 2)
         {
@@ -128,10 +152,15 @@ public sealed partial class Tensor
         return FromFlat(values, shape, DType.Float64).To(dtype);
     }
 
-    /// <summary>A copy of this tensor converted to <paramref name="dtype"/> (this tensor itself when it already has it). Not recorded.</summary>
-    public Tensor To(DType dtype)
+    /// <summary>
+    /// A copy of this tensor converted to <paramref name="dtype"/> (this tensor itself when it already has it).
+    /// Recorded: the gradient flows back converted to the source dtype, so mixed-precision graphs stay connected.
+    /// </summary>
+    public Tensor To(DType dtype) => dtype == DType ? this : Ops.Cast.Apply(this, dtype);
+
+    /// <summary>The conversion itself, unrecorded.</summary>
+    internal Tensor ConvertedTo(DType dtype)
     {
-        if (dtype == DType) return this;
         var r = Empty(Shape, dtype);
         switch (dtype)
         {

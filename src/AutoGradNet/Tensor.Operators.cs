@@ -73,7 +73,7 @@ public sealed partial class Tensor
     /// <summary>A 0-d constant with <paramref name="like"/>'s dtype, for a C# scalar operand.</summary>
     private static Tensor ScalarLike(Tensor like, double value)
     {
-        ArgumentNullException.ThrowIfNull(like);
+        Checks.NotNull(like, "arithmetic with a scalar", "tensor operand");
         return Scalar(value, like.DType);
     }
 
@@ -126,11 +126,23 @@ public sealed partial class Tensor
     /// <summary><see cref="Where(Tensor, Tensor, Tensor)"/> with a scalar for the true branch.</summary>
     public static Tensor Where(Tensor condition, double ifTrue, Tensor ifFalse) => Where(condition, ScalarLike(ifFalse, ifTrue), ifFalse);
 
-    /// <summary>Elementwise maximum of two tensors (broadcast); where they tie the gradient goes to <c>this</c>.</summary>
-    public Tensor Maximum(Tensor other) => Where(this >= other, this, other);
+    /// <summary>
+    /// Elementwise maximum of two tensors (broadcast); where they tie the gradient goes to <c>this</c>.
+    /// NaN in either operand gives NaN, as in PyTorch.
+    /// </summary>
+    public Tensor Maximum(Tensor other) => Where(SelectsThis(this >= other), this, other);
 
-    /// <summary>Elementwise minimum of two tensors (broadcast); where they tie the gradient goes to <c>this</c>.</summary>
-    public Tensor Minimum(Tensor other) => Where(this <= other, this, other);
+    /// <summary>
+    /// Elementwise minimum of two tensors (broadcast); where they tie the gradient goes to <c>this</c>.
+    /// NaN in either operand gives NaN, as in PyTorch.
+    /// </summary>
+    public Tensor Minimum(Tensor other) => Where(SelectsThis(this <= other), this, other);
+
+    /// <summary>
+    /// The selection mask for Maximum/Minimum: a NaN in <c>this</c> is selected; a NaN in the other operand already
+    /// fails <paramref name="comparison"/>, so the other (NaN) is selected.
+    /// </summary>
+    private Tensor SelectsThis(Tensor comparison) => Where(IsNaN(), 1.0, comparison);
 
     /// <summary>Limits every element to <c>[min, max]</c>; the gradient is 1 inside the range and 0 outside.</summary>
     public Tensor Clamp(double min, double max)
@@ -156,6 +168,9 @@ public sealed partial class Tensor
 
     /// <summary>−1, 0 or +1 elementwise (not differentiable: its derivative is 0 wherever it exists).</summary>
     public Tensor Sign() => UnaryForward.Run<SignOp>(this);
+
+    /// <summary>1 where the element is NaN, else 0 (not differentiable).</summary>
+    public Tensor IsNaN() => UnaryForward.Run<IsNaNOp>(this);
 
     /// <summary>1 where the element is finite, 0 where it is ±∞ or NaN (not differentiable).</summary>
     public Tensor IsFinite() => UnaryForward.Run<IsFiniteOp>(this);

@@ -62,7 +62,7 @@ public sealed partial class Tensor
     /// <exception cref="ArgumentException">The shapes do not broadcast or the dtypes differ.</exception>
     public bool AllClose(Tensor other, double relativeTolerance = 1e-5, double absoluteTolerance = 1e-8)
     {
-        ArgumentNullException.ThrowIfNull(other);
+        Ops.Checks.SameDType(this, other, "allclose");
         using var noGrad = NoGrad();
         var withinTolerance = ((this - other).Abs() <= other.Abs() * relativeTolerance + absoluteTolerance) * IsFinite() * other.IsFinite();
         var close = Where(ElementwiseEquals(other), 1.0, withinTolerance); // non-finite values are close only when equal, as in torch

@@ -852,4 +852,37 @@ public class ErrorTests
     {
         Escapes(NullOperandCalls()).ShouldBeEmpty();
     }
+
+    [Fact]
+    public void A_null_operand_error_names_the_op_and_hints_at_an_unfilled_Grad()
+    {
+        var w = Tensor.FromArray([1.0]);
+        var error = Should.Throw<ArgumentNullException>(() => w - 0.1 * w.Grad!);
+        error.Message.ShouldContain(".Grad");
+        Should.Throw<ArgumentNullException>(() => w * null!).Message.ShouldContain("mul: the right operand is null");
+    }
+
+    [Fact]
+    public void Backward_without_a_graph_inside_NoGrad_says_grad_mode_is_off()
+    {
+        var w = Tensor.FromArray([1.0]).RequireGrad();
+        using (Tensor.NoGrad())
+        {
+            var loss = (w * w).Sum();
+            Should.Throw<InvalidOperationException>(() => loss.Backward()).Message.ShouldContain("Grad mode is off");
+        }
+    }
+
+    [Fact]
+    public void AllClose_dtype_mismatch_is_reported_as_allclose()
+    {
+        Should.Throw<ArgumentException>(() => Tensor.Zeros([2]).AllClose(Tensor.Zeros([2], DType.Float32))).Message.ShouldContain("allclose");
+    }
+
+    [Fact]
+    public void GradCheck_rejects_null_inputs_and_a_null_result()
+    {
+        Should.Throw<ArgumentNullException>(() => AutoGradNet.Verification.GradCheck.Run(p => p[0], [null!])).Message.ShouldContain("input 0");
+        Should.Throw<InvalidOperationException>(() => AutoGradNet.Verification.GradCheck.Run(_ => null!, [Tensor.Ones([2])])).Message.ShouldContain("returned null");
+    }
 }

@@ -245,9 +245,9 @@ public class TensorFactoryTests
     [Fact]
     public void Uniform_RandomOverload_IsReproducibleAndMatchesTheSeedOverload()
     {
-        var a = Tensor.Uniform([10], new Random(7), -1, 1);
-        var b = Tensor.Uniform([10], new Random(7), -1, 1);
-        var c = Tensor.Uniform([10], seed: 7, low: -1, high: 1);
+        var a = Tensor.Uniform([10], -1, 1, new Random(7));
+        var b = Tensor.Uniform([10], -1, 1, new Random(7));
+        var c = Tensor.Uniform([10], -1, 1, seed: 7);
 
         a.ToArray().ShouldBe(b.ToArray());
         a.ToArray().ShouldBe(c.ToArray());
@@ -264,7 +264,7 @@ public class TensorFactoryTests
     [Fact]
     public void Uniform_TenThousandDraws_LieInLowInclusiveHighExclusiveWithMeanNearTheMidpoint()
     {
-        var values = Tensor.Uniform([10000], seed: 5, low: -3, high: 5).ToArray();
+        var values = Tensor.Uniform([10000], -3, 5, seed: 5).ToArray();
 
         values.Min().ShouldBeGreaterThanOrEqualTo(-3);
         values.Max().ShouldBeLessThan(5);
@@ -278,7 +278,7 @@ public class TensorFactoryTests
     [Fact]
     public void Uniform_Float32_HasFloat32DTypeAndShape()
     {
-        var t = Tensor.Uniform([2, 5], seed: 9, dtype: DType.Float32);
+        var t = Tensor.Uniform([2, 5], 0, 1, seed: 9, DType.Float32);
 
         t.DType.ShouldBe(DType.Float32);
         t.Shape.ShouldBe(new Shape(2, 5));
@@ -296,13 +296,13 @@ public class TensorFactoryTests
     [Fact]
     public void Normal_RandomOverload_IsReproducible()
     {
-        Tensor.Normal([9], new Random(4), 1, 2).ToArray().ShouldBe(Tensor.Normal([9], new Random(4), 1, 2).ToArray());
+        Tensor.Normal([9], 1, 2, new Random(4)).ToArray().ShouldBe(Tensor.Normal([9], 1, 2, new Random(4)).ToArray());
     }
 
     [Fact]
     public void Normal_TenThousandDraws_HaveSampleMeanAndStdNearTheParameters()
     {
-        var values = Tensor.Normal([10000], seed: 123, mean: 2, std: 3).ToArray();
+        var values = Tensor.Normal([10000], 2, 3, seed: 123).ToArray();
 
         var mean = values.Average();
         var std = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1));
@@ -315,7 +315,7 @@ public class TensorFactoryTests
     [Fact]
     public void Normal_OddElementCount_FillsEveryElement()
     {
-        var values = Tensor.Normal([5], seed: 8, mean: 100, std: 1).ToArray();
+        var values = Tensor.Normal([5], 100, 1, seed: 8).ToArray();
 
         values.Length.ShouldBe(5);
         values.ShouldAllBe(v => v > 90 && v < 110); // an unfilled slot would be 0
@@ -361,5 +361,27 @@ public class TensorFactoryTests
         f[0] = 5;
 
         t.ToArray().ShouldBe([1.0, 1]);
+    }
+
+    [Fact]
+    public void Uniform_and_Normal_reject_reversed_or_non_finite_parameters()
+    {
+        Should.Throw<ArgumentException>(() => Tensor.Uniform([2], 1, 0, seed: 1)).Message.ShouldContain("low <= high");
+        Should.Throw<ArgumentException>(() => Tensor.Uniform([2], 0, double.PositiveInfinity, seed: 1));
+        Should.Throw<ArgumentException>(() => Tensor.Normal([2], 0, -1, seed: 1)).Message.ShouldContain("std >= 0");
+        Should.Throw<ArgumentException>(() => Tensor.Normal([2], double.NaN, 1, seed: 1));
+        Tensor.Uniform([3], 2, 2, seed: 1).ToArray().ShouldBe([2.0, 2.0, 2.0]); // low == high is a point mass
+    }
+
+    [Fact]
+    public void To_is_recorded_so_the_gradient_flows_back_in_the_source_dtype()
+    {
+        var a = Tensor.FromArray([1f, 2f, 3f]).RequireGrad();
+        var b = Tensor.FromArray([4.0, 5.0, 6.0]).RequireGrad();
+        (a.To(DType.Float64) * b).Sum().Backward();
+        a.Grad!.DType.ShouldBe(DType.Float32);
+        a.Grad.ToArray().ShouldBe([4.0, 5.0, 6.0]); // ∂Σ(a·b)/∂a = b
+        b.Grad!.ToArray().ShouldBe([1.0, 2.0, 3.0]);
+        a.To(DType.Float32).ShouldBeSameAs(a);
     }
 }

@@ -4,7 +4,7 @@ namespace AutoGradNet.Tests;
 internal static class TestData
 {
     /// <summary>Uniform values in [low, high) with a fixed seed.</summary>
-    public static Tensor Random(int seed, Shape shape, double low = -2, double high = 2) => Tensor.Uniform(shape, seed, low, high);
+    public static Tensor Random(int seed, Shape shape, double low = -2, double high = 2) => Tensor.Uniform(shape, low, high, seed);
 
     /// <summary>Uniform values whose magnitude is at least <paramref name="margin"/>, keeping them away from kinks at 0.</summary>
     public static Tensor AwayFromZero(int seed, Shape shape, double margin = 0.2, double high = 2)
@@ -20,7 +20,7 @@ internal static class TestData
     }
 
     /// <summary>Uniform positive values in [low, high), for ops defined only for x &gt; 0 (log, sqrt, fractional pow).</summary>
-    public static Tensor Positive(int seed, Shape shape, double low = 0.5, double high = 2) => Tensor.Uniform(shape, seed, low, high);
+    public static Tensor Positive(int seed, Shape shape, double low = 0.5, double high = 2) => Tensor.Uniform(shape, low, high, seed);
 
     /// <summary>
     /// A shuffled arrangement of the distinct values <c>-2 + step·i</c>: no two elements are closer than

@@ -12,8 +12,8 @@ public class TutorialNetworkTests
     private static (Tensor Loss, Tensor W1, Tensor W2) Network(int seed, DType dtype = DType.Float64)
     {
         var random = new Random(seed);
-        var w1 = Tensor.Uniform([3, 4], random, dtype: dtype).RequireGrad();
-        var w2 = Tensor.Uniform([4, 1], random, dtype: dtype).RequireGrad();
+        var w1 = Tensor.Uniform([3, 4], 0, 1, random, dtype).RequireGrad();
+        var w2 = Tensor.Uniform([4, 1], 0, 1, random, dtype).RequireGrad();
         var x = Tensor.FromArray(X).To(dtype);
         var layer1 = x.MatMul(w1).Sigmoid();
         var output = layer1.MatMul(w2).Sigmoid();

@@ -25,11 +25,14 @@ public static partial class Functional
     /// <summary>tanh(x) = 2σ(2x) − 1, which inherits the sigmoid's overflow-free form.</summary>
     public static Tensor Tanh(Tensor x) => 2.0 * Sigmoid(2.0 * x) - 1.0;
 
-    /// <summary>ReLU(x) = max(x, 0); its gradient is 1 for x &gt; 0 and 0 otherwise (0 at the kink, as in PyTorch).</summary>
+    /// <summary>
+    /// ReLU(x) = max(x, 0); its gradient is 1 for x &gt; 0 and 0 otherwise (0 at the kink, as in PyTorch).
+    /// NaN passes through, as in PyTorch.
+    /// </summary>
     public static Tensor Relu(Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        return Tensor.Where(x > 0, x, 0.0);
+        return Tensor.Where(x <= 0, 0.0, x); // NaN <= 0 is false, so NaN is kept
     }
 
     /// <summary>

@@ -20,9 +20,19 @@ public static partial class Functional
     /// Binary cross-entropy on probabilities: −mean[y·ln p + (1−y)·ln(1−p)], with each log clamped at −100
     /// as PyTorch does, so p = 0 or 1 gives a large finite loss instead of ∞.
     /// </summary>
+    /// <exception cref="ArgumentException">The shapes differ, or an input lies outside [0, 1].</exception>
     public static Tensor BinaryCrossEntropy(Tensor probability, Tensor target)
     {
         CheckSameShape(probability, target, "binary_cross_entropy");
+        using (Tensor.NoGrad())
+        {
+            if (probability.Size > 0 && (probability.Min().Item() < 0 || probability.Max().Item() > 1))
+            {
+                throw new ArgumentException(
+                    $"binary_cross_entropy: every input must be a probability in [0, 1], but the input of shape {probability.Shape} " +
+                    $"ranges over [{probability.Min().Item()}, {probability.Max().Item()}]. For logits use BinaryCrossEntropyWithLogits.");
+            }
+        }
         var logP = ClampedLog(probability);
         var log1MinusP = ClampedLog(1.0 - probability);
         return -(target * logP + (1.0 - target) * log1MinusP).Mean();
@@ -81,7 +91,7 @@ public static partial class Functional
         if (prediction.Shape != target.Shape)
         {
             throw new ArgumentException(
-                $"{op}: prediction shape {prediction.Shape} and target shape {target.Shape} differ. " +
+                $"{op}: input shape {prediction.Shape} and target shape {target.Shape} differ. " +
                 "Reshape one of them: a silent broadcast here would compute a different loss.");
         }
     }

@@ -156,6 +156,15 @@ internal readonly struct PowOp : IUnaryOp
     }
 }
 
+/// <summary>1 where the value is NaN, else 0.</summary>
+internal readonly struct IsNaNOp : IUnaryOp
+{
+    public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d, T arg) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (var i = 0; i < d.Length; i++) d[i] = T.IsNaN(x[i]) ? T.One : T.Zero;
+    }
+}
+
 /// <summary>1 where the value is finite, else 0.</summary>
 internal readonly struct IsFiniteOp : IUnaryOp
 {

@@ -5,12 +5,22 @@ internal static class Checks
 {
     public static void SameDType(Tensor a, Tensor b, string op)
     {
-        ArgumentNullException.ThrowIfNull(a);
-        ArgumentNullException.ThrowIfNull(b);
+        NotNull(a, op, "left operand");
+        NotNull(b, op, "right operand");
         if (a.DType != b.DType)
         {
             throw new ArgumentException(
                 $"{op}: dtype mismatch, {a.DType} (shape {a.Shape}) vs {b.DType} (shape {b.Shape}). Convert one with .To(DType.{a.DType}).");
+        }
+    }
+
+    /// <summary>A null operand's message: most often it is a <c>.Grad</c> that was never filled.</summary>
+    public static void NotNull(Tensor? t, string op, string which)
+    {
+        if (t is null)
+        {
+            throw new ArgumentNullException(which,
+                $"{op}: the {which} is null. If it is a .Grad: only leaves that require grad get one, and only after a Backward() reaches them.");
         }
     }
 

@@ -9,7 +9,7 @@ internal static class UnaryForward
 {
     public static Tensor Run<TOp>(Tensor x, double arg = 0) where TOp : IUnaryOp
     {
-        ArgumentNullException.ThrowIfNull(x);
+        Checks.NotNull(x, "elementwise function", "input");
         var r = Tensor.Empty(x.Shape, x.DType);
         Elementwise.Unary<TOp>(x, r, arg);
         return r;
@@ -103,6 +103,22 @@ internal sealed class Abs : Node
     }
 
     private protected override Tensor?[] Backward(Tensor g) => [g * Saved(0).Sign()];
+}
+
+/// <summary>A dtype conversion. ∂: the gradient converted back to the input's dtype.</summary>
+internal sealed class Cast : Node
+{
+    private readonly DType _source;
+
+    private Cast(Tensor x) : base(x) => _source = x.DType;
+
+    public static Tensor Apply(Tensor x, DType dtype)
+    {
+        var r = x.ConvertedTo(dtype);
+        return ShouldRecord(x) ? r.Attach(new Cast(x)) : r;
+    }
+
+    private protected override Tensor?[] Backward(Tensor g) => [g.To(_source)];
 }
 
 /// <summary>An out-of-place copy. d/dx = 1.</summary>

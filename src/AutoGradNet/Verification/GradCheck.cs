@@ -34,8 +34,9 @@ public static class GradCheck
     {
         ArgumentNullException.ThrowIfNull(function);
         ArgumentNullException.ThrowIfNull(inputs);
-        foreach (var t in inputs)
+        for (var i = 0; i < inputs.Length; i++)
         {
+            var t = inputs[i] ?? throw new ArgumentNullException(nameof(inputs), $"GradCheck: input {i} is null.");
             if (t.DType != DType.Float64)
                 throw new ArgumentException($"GradCheck: inputs must be Float64 for finite differences to be meaningful; got {t.DType} of shape {t.Shape}.");
         }
@@ -51,7 +52,7 @@ public static class GradCheck
         double[][,] analytic, numeric;
         try
         {
-            output = function(inputs);
+            output = function(inputs) ?? throw new InvalidOperationException("GradCheck: the function returned null.");
             analytic = AnalyticJacobians(output, checkedInputs);
             numeric = NumericJacobians(function, inputs, checkedInputs, output.Size, epsilon);
         }

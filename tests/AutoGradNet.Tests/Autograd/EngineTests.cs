@@ -353,4 +353,14 @@ public class EngineTests
         var c = Tensor.FromArray([-0.5, 0.5]); // requires no grad: in-place is fine with recording on
         c.MulInPlace(2.0).AddInPlace(1.0).DivInPlace(Tensor.FromArray([1.0, 4.0])).ToArray().ShouldBe([0.0, 0.5]);
     }
+
+    [Fact]
+    public void AutoGrad_Grad_with_allowUnused_gives_zeros_for_a_constant_output()
+    {
+        // d/dq Σ 3q = 3 (a constant, with no graph), so the second derivative is 0 everywhere.
+        var q = Tensor.FromArray([1.0, 2.0]).RequireGrad();
+        var dq = AutoGrad.Grad((q * 3.0).Sum(), [q], createGraph: true)[0];
+        dq.RequiresGrad.ShouldBeFalse();
+        AutoGrad.Grad(dq.Sum(), [q], allowUnused: true)[0].ToArray().ShouldBe([0.0, 0.0]);
+    }
 }

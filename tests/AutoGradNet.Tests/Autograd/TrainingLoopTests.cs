@@ -11,8 +11,8 @@ public class TrainingLoopTests
         var random = new Random(seed);
         var x = Tensor.Uniform([64, 8], random);
         var y = Tensor.Uniform([64, 1], random);
-        var w1 = Tensor.Normal([8, 32], random, std: 0.3).RequireGrad();
-        var w2 = Tensor.Normal([32, 1], random, std: 0.3).RequireGrad();
+        var w1 = Tensor.Normal([8, 32], 0, 0.3, random).RequireGrad();
+        var w2 = Tensor.Normal([32, 1], 0, 0.3, random).RequireGrad();
         var loss = 0.0;
         for (var step = 0; step < steps; step++)
         {

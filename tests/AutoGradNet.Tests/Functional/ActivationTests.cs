@@ -130,4 +130,15 @@ public class ActivationTests
         var y = F.Sigmoid(x).ToArray();
         ShouldBeClose(y, [Math.Exp(-30) / (1 + Math.Exp(-30)), Math.Exp(-50) / (1 + Math.Exp(-50))], 0, 1e-14);
     }
+
+    [Fact]
+    public void Relu_Maximum_and_Minimum_propagate_NaN_as_PyTorch_does()
+    {
+        double.IsNaN(Tensor.FromArray([double.NaN]).Relu().Item()).ShouldBeTrue();
+        var nan = Tensor.FromArray([double.NaN, 1.0]);
+        var zero = Tensor.FromArray([0.0, double.NaN]);
+        nan.Maximum(zero).ToArray().ShouldAllBe(v => double.IsNaN(v));
+        nan.Minimum(zero).ToArray().ShouldAllBe(v => double.IsNaN(v));
+        Tensor.FromArray([-1.0, 0.0, 2.0]).Relu().ToArray().ShouldBe([0.0, 0.0, 2.0]);
+    }
 }

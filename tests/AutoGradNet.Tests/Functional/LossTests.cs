@@ -181,4 +181,13 @@ public class LossTests
         Should.Throw<ArgumentException>(() => F.BinaryCrossEntropy(Tensor.Zeros([3]), Tensor.Zeros([1, 3])));
         Should.Throw<ArgumentException>(() => F.CrossEntropy(Tensor.Zeros([2, 3]), [0, 3]));
     }
+
+    [Fact]
+    public void BinaryCrossEntropy_rejects_inputs_outside_0_1_naming_the_range()
+    {
+        var error = Should.Throw<ArgumentException>(() => F.BinaryCrossEntropy(Tensor.FromArray([0.5, 1.5]), Tensor.FromArray([1.0, 0.0])));
+        error.Message.ShouldContain("[0, 1]");
+        error.Message.ShouldContain("1.5");
+        error.Message.ShouldContain("WithLogits");
+    }
 }

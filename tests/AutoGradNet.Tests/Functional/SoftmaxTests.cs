@@ -157,4 +157,16 @@ public class SoftmaxTests
         var x = Tensor.FromArray([double.NegativeInfinity, double.NegativeInfinity]);
         F.LogSumExp(x).Item().ShouldBe(double.NegativeInfinity);
     }
+
+    [Fact]
+    public void A_0d_input_is_a_one_element_slice_for_softmax_log_softmax_and_logsumexp()
+    {
+        var x = Tensor.Scalar(3.5);
+        AutoGradNet.Functional.Softmax(x).Item().ShouldBe(1.0);
+        AutoGradNet.Functional.LogSoftmax(x, 0).Item().ShouldBe(0.0);
+        var lse = AutoGradNet.Functional.LogSumExp(x);
+        lse.Rank.ShouldBe(0);
+        lse.Item().ShouldBe(3.5);
+        Should.Throw<ArgumentOutOfRangeException>(() => AutoGradNet.Functional.LogSumExp(x, 1)).Message.ShouldContain("logsumexp");
+    }
 }
