@@ -3,9 +3,18 @@ using System.Numerics.Tensors;
 
 namespace AutoGradNet.Kernels;
 
-/// <summary>Sum and max over one axis, viewing the input as <c>[outer, n, inner]</c>.</summary>
+/// <summary>
+/// Sum and max over one axis, viewing the input as <c>[outer, n, inner]</c>. Long reductions are split in halves
+/// recursively (pairwise summation), so the rounding error of a float32 sum grows like log n rather than n.
+/// </summary>
 internal static class Reduction
 {
+    /// <summary>Below this many terms a reduction runs straight through (SIMD); above it, it is split in halves.</summary>
+    private const int LeafLength = 1024;
+
+    /// <summary>Below this many rows an axis reduction accumulates row by row; above it, it is split in halves.</summary>
+    private const int LeafRows = 64;
+
     /// <summary>Reduces axis <paramref name="axis"/> of <paramref name="x"/> into <paramref name="result"/> (that axis of length 1).</summary>
     public static void Axis<TOp>(Tensor x, int axis, Tensor result) where TOp : IBinaryOp<TOp>
     {
@@ -19,10 +28,18 @@ internal static class Reduction
     /// <summary>Sum of all elements (0 for an empty tensor).</summary>
     public static void SumAll(Tensor x, Tensor result) => Dispatch.Run(x.DType, new SumAllKernel(x, result));
 
+    /// <summary>Pairwise sum: straight SIMD sums of at most <see cref="LeafLength"/> terms, combined in a balanced tree.</summary>
+    public static T PairwiseSum<T>(ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (x.Length <= LeafLength) return TensorPrimitives.Sum(x);
+        var half = x.Length / 2;
+        return PairwiseSum(x[..half]) + PairwiseSum(x[half..]);
+    }
+
     private readonly struct SumAllKernel(Tensor x, Tensor result) : IKernel
     {
         public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
-            => result.AsSpan<T>()[0] = TensorPrimitives.Sum<T>(x.AsSpan<T>());
+            => result.AsSpan<T>()[0] = PairwiseSum<T>(x.AsSpan<T>());
     }
 
     private readonly struct AxisKernel<TOp>(Tensor x, Tensor result, int outer, int n, int inner) : IKernel where TOp : IBinaryOp<TOp>
@@ -34,17 +51,33 @@ internal static class Reduction
             if (n == 0) return; // sum over an empty axis is 0, which the zeroed result already holds
             if (inner == 1)
             {
-                // The reduced axis is contiguous: fold each row in one SIMD pass.
+                // The reduced axis is contiguous: fold each row with the SIMD aggregate.
                 for (var o = 0; o < outer; o++) dst[o] = TOp.Aggregate(src.Slice(o * n, n));
                 return;
             }
+            // One scratch row per level of the halving tree.
+            var depth = 1;
+            for (var rows = n; rows > LeafRows; rows = (rows + 1) / 2) depth++;
+            var scratch = n > LeafRows ? new T[depth * inner] : [];
             for (var o = 0; o < outer; o++)
+                ReduceRows(src.Slice(o * n * inner, n * inner), n, inner, dst.Slice(o * inner, inner), scratch);
+        }
+
+        /// <summary>Reduces <paramref name="rows"/> rows of length <paramref name="inner"/> into <paramref name="acc"/>.</summary>
+        private static void ReduceRows<T>(ReadOnlySpan<T> block, int rows, int inner, Span<T> acc, Span<T> scratch)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            if (rows <= LeafRows)
             {
-                var block = src.Slice(o * n * inner, n * inner);
-                var acc = dst.Slice(o * inner, inner);
                 block[..inner].CopyTo(acc);
-                for (var j = 1; j < n; j++) TOp.Apply(acc, block.Slice(j * inner, inner), acc);
+                for (var j = 1; j < rows; j++) TOp.Apply(acc, block.Slice(j * inner, inner), acc);
+                return;
             }
+            var half = rows / 2;
+            var right = scratch[..inner];
+            ReduceRows(block[..(half * inner)], half, inner, acc, scratch[inner..]);
+            ReduceRows(block[(half * inner)..], rows - half, inner, right, scratch[inner..]);
+            TOp.Apply(acc, right, acc);
         }
     }
 }

@@ -156,4 +156,17 @@ public class ReductionTests
         // A normalisation-like composite: (x − max_row) / sum_row(x²).
         ShouldPassGradCheck(x => (x[0] - x[0].Max(-1, keepDim: true)) / (x[0] * x[0]).Sum(-1, keepDim: true),
             Distinct(14, [3, 4]));
+
+    [Fact]
+    public void Float32_sums_over_many_terms_stay_accurate_with_pairwise_summation()
+    {
+        // Sequential float32 accumulation of 0.1f drifts by about 1% over a million terms; pairwise summation
+        // keeps the error near float32 rounding of the result (0.1f itself is 0.100000001490116).
+        const double term = 0.100000001490116;
+        var columns = Tensor.Full([1_000_000, 2], 0.1, DType.Float32).Sum(0).ToArray();
+        columns[0].ShouldBe(1_000_000 * term, 1_000_000 * term * 1e-5);
+        columns[1].ShouldBe(columns[0]);
+        Tensor.Full([3_000_000], 0.1, DType.Float32).Mean().Item().ShouldBe(term, term * 1e-5);
+        Tensor.Full([2, 1_000_000], 0.1, DType.Float32).Sum(1).ToArray()[1].ShouldBe(1_000_000 * term, 1_000_000 * term * 1e-5);
+    }
 }
