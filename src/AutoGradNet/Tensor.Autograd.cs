@@ -79,8 +79,15 @@ public sealed partial class Tensor
     /// <summary>Clears <see cref="Grad"/>: sets it to <see langword="null"/>, or fills it with zeros when <paramref name="setToNull"/> is false.</summary>
     public void ZeroGrad(bool setToNull = true)
     {
-        if (setToNull || _grad is null) _grad = null;
-        else _grad.FillWith(0);
+        if (setToNull || _grad is null)
+        {
+            _grad = null;
+        }
+        else
+        {
+            _grad.FillWith(0);
+            _grad.Storage.Version++; // an in-place write like any other: a graph that saved this gradient must notice
+        }
     }
 
     /// <summary>Sets this leaf's <see cref="RequiresGrad"/> and returns it, for fluent construction.</summary>

@@ -157,6 +157,9 @@ public sealed partial class Tensor
     /// <summary>Natural logarithm elementwise.</summary>
     public Tensor Log() => Ops.Log.Apply(this);
 
+    /// <summary>ln(1 + x) elementwise, accurate when |x| is tiny (where <c>(1 + x).Log()</c> rounds to 0).</summary>
+    public Tensor Log1p() => Ops.Log1p.Apply(this);
+
     /// <summary>Each element raised to the scalar <paramref name="exponent"/>.</summary>
     public Tensor Pow(double exponent) => Ops.Pow.Apply(this, exponent);
 
@@ -181,8 +184,8 @@ public sealed partial class Tensor
     /// <summary>The logistic sigmoid, <see cref="Functional.Sigmoid"/>.</summary>
     public Tensor Sigmoid() => Functional.Sigmoid(this);
 
-    /// <summary>Hyperbolic tangent, <see cref="Functional.Tanh"/>.</summary>
-    public Tensor Tanh() => Functional.Tanh(this);
+    /// <summary>Hyperbolic tangent elementwise (a primitive); d/dx = 1 − tanh²x.</summary>
+    public Tensor Tanh() => Ops.Tanh.Apply(this);
 
     /// <summary>Rectified linear unit, <see cref="Functional.Relu"/>.</summary>
     public Tensor Relu() => Functional.Relu(this);

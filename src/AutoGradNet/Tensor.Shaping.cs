@@ -112,7 +112,7 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(shape);
         if (shape.Size != Size)
             throw new ArgumentException($"reshape: cannot reshape a tensor of shape {Shape} ({Size} elements) to {shape} ({shape.Size} elements).");
-        return shape == Shape && !RequiresGrad ? this : Ops.Reshape.Apply(this, shape);
+        return Ops.Reshape.Apply(this, shape);
     }
 
     /// <summary>A 1-D view of all elements.</summary>
@@ -147,7 +147,7 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(shape);
         if (!Shape.CanBroadcastTo(shape))
             throw new ArgumentException($"broadcast_to: shape {Shape} cannot be broadcast to {shape}.");
-        return shape == Shape ? this : Ops.BroadcastTo.Apply(this, shape);
+        return shape == Shape ? Ops.Reshape.Apply(this, shape) : Ops.BroadcastTo.Apply(this, shape);
     }
 
     /// <summary>

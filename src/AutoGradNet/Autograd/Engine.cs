@@ -29,12 +29,11 @@ internal static class Engine
         ready.Push(rootNode);
         var anomaly = AnomalyMode.IsEnabled;
         var leafGrads = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance);
-        var visited = new List<Node>();
+        var executed = new List<Node>();
 
         using var mode = GradMode.Set(createGraph);
         while (ready.TryPop(out var node))
         {
-            visited.Add(node);
             pending.Remove(node, out var outputGrad);
             if (outputGrad is not null && inputs is not null)
                 Capture(node, outputGrad, inputs, results!, createGraph);
@@ -42,6 +41,7 @@ internal static class Engine
             // Pruning: with explicit inputs, a node from which none of them can be reached computes nothing.
             var needed = outputGrad is not null && (onPath is null || onPath.Contains(node));
             var inputGrads = needed ? node.RunBackward(outputGrad!) : null;
+            if (needed) executed.Add(node);
             var edges = node.Edges;
             for (var i = 0; i < edges.Length; i++)
             {
@@ -69,7 +69,8 @@ internal static class Engine
         foreach (var (leaf, g) in leafGrads) Deliver(leaf, g, inputs, results, createGraph);
         if (!retainGraph)
         {
-            foreach (var node in visited) node.Release();
+            // Only nodes whose backward ran give up their saved tensors; pruned ones stay usable, as in PyTorch.
+            foreach (var node in executed) node.Release();
         }
         return results;
     }
@@ -99,7 +100,10 @@ internal static class Engine
         return counts;
     }
 
-    /// <summary>The nodes from which some of <paramref name="inputs"/> (leaves or results) can be reached, found by an iterative post-order walk.</summary>
+    /// <summary>
+    /// The nodes whose backward must run for gradients to reach <paramref name="inputs"/> (leaves or results),
+    /// found by an iterative post-order walk.
+    /// </summary>
     private static HashSet<Node> NodesLeadingTo(Node root, Tensor[] inputs)
     {
         var targets = new HashSet<object>(ReferenceEqualityComparer.Instance);
@@ -123,11 +127,14 @@ internal static class Engine
                 }
                 continue;
             }
-            // All children are finished here, so their membership is final.
-            var leads = targets.Contains(node);
+            // All children are finished here, so their membership is final. A requested input's own node is
+            // not on the path unless something below it is requested too: its gradient is captured, not pushed on.
+            var leads = false;
             foreach (var edge in node.Edges)
             {
-                leads |= edge.Node is { } next ? onPath.Contains(next) : edge.Leaf is { } leaf && targets.Contains(leaf);
+                leads |= edge.Node is { } next
+                    ? onPath.Contains(next) || targets.Contains(next)
+                    : edge.Leaf is { } leaf && targets.Contains(leaf);
             }
             if (leads) onPath.Add(node);
         }
@@ -159,9 +166,10 @@ internal static class Engine
     {
         if (inputs is null)
         {
-            // Accumulate into .Grad; a fresh copy first so the stored gradient never aliases another tensor.
+            // Accumulate into .Grad; a fresh copy first so the stored gradient never aliases another tensor
+            // (a pass-through rule such as Add's can hand back the caller's own seed).
             leaf.Grad = leaf.Grad is null
-                ? (createGraph ? g : g.Detach().Clone())
+                ? (createGraph ? g.Clone() : g.Detach().Clone())
                 : (createGraph ? leaf.Grad + g : (leaf.Grad + g).Detach());
             return;
         }

@@ -22,8 +22,12 @@ public static partial class Functional
         return Tensor.Where(nonNegative, 1.0 / onePlusZ, z / onePlusZ);
     }
 
-    /// <summary>tanh(x) = 2σ(2x) − 1, which inherits the sigmoid's overflow-free form.</summary>
-    public static Tensor Tanh(Tensor x) => 2.0 * Sigmoid(2.0 * x) - 1.0;
+    /// <summary>Hyperbolic tangent, the primitive <see cref="Tensor.Tanh"/>: d/dx = 1 − tanh²x.</summary>
+    public static Tensor Tanh(Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        return x.Tanh();
+    }
 
     /// <summary>
     /// ReLU(x) = max(x, 0); its gradient is 1 for x &gt; 0 and 0 otherwise (0 at the kink, as in PyTorch).
@@ -36,7 +40,8 @@ public static partial class Functional
     }
 
     /// <summary>
-    /// softplus(x) = ln(1 + eˣ) = max(x, 0) + ln(1 + e^(−|x|)), finite for any x. Both terms select their branch
+    /// softplus(x) = ln(1 + eˣ) = max(x, 0) + log1p(e^(−|x|)), finite for any x and accurate for very negative x
+    /// (softplus(−40) ≈ 4.2e-18, not 0). Both terms select their branch
     /// with the same x ≥ 0 test, so the gradient at 0 is σ(0) = 1/2.
     /// </summary>
     public static Tensor Softplus(Tensor x)
@@ -45,6 +50,6 @@ public static partial class Functional
         var nonNegative = x >= 0;
         var positivePart = Tensor.Where(nonNegative, x, 0.0);
         var negAbs = Tensor.Where(nonNegative, -x, x);
-        return positivePart + (1.0 + negAbs.Exp()).Log();
+        return positivePart + negAbs.Exp().Log1p();
     }
 }

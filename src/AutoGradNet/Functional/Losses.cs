@@ -26,7 +26,7 @@ public static partial class Functional
         CheckSameShape(probability, target, "binary_cross_entropy");
         using (Tensor.NoGrad())
         {
-            if (probability.Size > 0 && (probability.Min().Item() < 0 || probability.Max().Item() > 1))
+            if (probability.Size > 0 && (probability.HasNaN() || probability.Min().Item() < 0 || probability.Max().Item() > 1))
             {
                 throw new ArgumentException(
                     $"binary_cross_entropy: every input must be a probability in [0, 1], but the input of shape {probability.Shape} " +
@@ -81,7 +81,9 @@ public static partial class Functional
                 throw new ArgumentException($"cross_entropy: target {i} is class {targets[i]}, outside [0, {c}) for logits of shape {logits.Shape}.", nameof(targets));
             oneHot[i, targets[i]] = 1;
         }
-        return -(LogSoftmax(logits, axis: 1) * oneHot).Sum() / Math.Max(n, 1);
+        // Select the targets' log-probabilities rather than multiply by the one-hot: a masked logit of −∞ has
+        // log-probability −∞, and −∞·0 would be NaN. An empty batch gives NaN, the mean of nothing, as in PyTorch.
+        return -Tensor.Where(oneHot, LogSoftmax(logits, axis: 1), 0.0).Sum() / n;
     }
 
     private static void CheckSameShape(Tensor prediction, Tensor target, string op)

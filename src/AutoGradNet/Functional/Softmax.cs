@@ -25,9 +25,16 @@ public static partial class Functional
             return e / e.Sum(a, keepDim: true);
         });
 
-    /// <summary>log softmax(x) = x − logsumexp(x) over <paramref name="axis"/>; stable for large logits.</summary>
+    /// <summary>
+    /// log softmax(x) = (x − m) − log Σ exp(x − m) over <paramref name="axis"/>, m the (constant) maximum. Subtracting
+    /// m first, rather than x − logsumexp(x), keeps full precision for huge logits (e.g. [1e17, 1e17]).
+    /// </summary>
     public static Tensor LogSoftmax(Tensor x, int axis = -1) =>
-        OverAxis(x, axis, "log_softmax", (v, a) => v - LogSumExp(v, a, keepDim: true));
+        OverAxis(x, axis, "log_softmax", (v, a) =>
+        {
+            var shifted = v - StableShift(v, a);
+            return shifted - shifted.Exp().Sum(a, keepDim: true).Log();
+        });
 
     /// <summary>
     /// Validates the axis (naming <paramref name="op"/>), then applies <paramref name="body"/>; a 0-d input, with

@@ -32,7 +32,8 @@ internal readonly record struct ReductionAxes(Shape Input, bool[] Mask, Shape Ke
             Reduction.Axis<TOp>(current, axis, next);
             current = next;
         }
-        return current;
+        // A 0-d input reduces over no axis; the result must still be a tensor of its own, not the input's storage.
+        return ReferenceEquals(current, x) ? x.Detach().Clone() : current;
     }
 }
 

@@ -56,6 +56,37 @@ internal sealed class Log : Node
     private protected override Tensor?[] Backward(Tensor g) => [g / Saved(0)];
 }
 
+/// <summary>ln(1 + x), accurate for tiny x. d/dx = 1/(1 + x).</summary>
+internal sealed class Log1p : Node
+{
+    private Log1p(Tensor x) : base(x) => Save(x);
+
+    public static Tensor Apply(Tensor x)
+    {
+        var r = UnaryForward.Run<Log1pOp>(x);
+        return ShouldRecord(x) ? r.Attach(new Log1p(x)) : r;
+    }
+
+    private protected override Tensor?[] Backward(Tensor g) => [g / (Saved(0) + 1.0)];
+}
+
+/// <summary>
+/// tanh x. d/dx = 1 − tanh²x (from the saved output). A primitive rather than the composite 2σ(2x) − 1, which
+/// loses all relative precision near 0.
+/// </summary>
+internal sealed class Tanh : Node
+{
+    private Tanh(Tensor x, Tensor output) : base(x) => Save(output);
+
+    public static Tensor Apply(Tensor x)
+    {
+        var r = UnaryForward.Run<TanhOp>(x);
+        return ShouldRecord(x) ? r.Attach(new Tanh(x, r)) : r;
+    }
+
+    private protected override Tensor?[] Backward(Tensor g) => [g * (1.0 - Saved(0) * Saved(0))];
+}
+
 /// <summary>xᵖ for a scalar p. d/dx = p·xᵖ⁻¹.</summary>
 internal sealed class Pow : Node
 {

@@ -363,4 +363,46 @@ public class EngineTests
         dq.RequiresGrad.ShouldBeFalse();
         AutoGrad.Grad(dq.Sum(), [q], allowUnused: true)[0].ToArray().ShouldBe([0.0, 0.0]);
     }
+
+    [Fact]
+    public void ZeroGrad_in_place_bumps_the_version_so_a_graph_that_saved_the_gradient_notices()
+    {
+        var x = Tensor.FromArray([1.0, 2.0]).RequireGrad();
+        var w = Tensor.FromArray([3.0, 4.0]).RequireGrad();
+        (x * x).Sum().Backward();
+        var y = (w * x.Grad!).Sum(); // the multiplication saves x.Grad for ∂/∂w
+        x.ZeroGrad(setToNull: false);
+        Should.Throw<InvalidOperationException>(() => y.Backward()).Message.ShouldContain("in-place");
+    }
+
+    [Fact]
+    public void Grad_never_aliases_the_gradient_passed_to_Backward()
+    {
+        var x = Tensor.FromArray([1.0, 2.0]).RequireGrad();
+        var seed = Tensor.FromArray([5.0, 6.0]);
+        (x + 1.0).Backward(seed, createGraph: true); // Add passes its gradient through unchanged
+        x.ZeroGrad(setToNull: false);
+        seed.ToArray().ShouldBe([5.0, 6.0]);
+    }
+
+    [Fact]
+    public void AutoGrad_Grad_leaves_the_nodes_it_did_not_run_usable()
+    {
+        var x = Tensor.FromArray([1.0, 2.0]).RequireGrad();
+        var h = x * x;
+        var loss = h.Exp().Sum();
+        AutoGrad.Grad(loss, [h])[0].AllClose(Tensor.FromArray([Math.Exp(1), Math.Exp(4)]), 1e-15).ShouldBeTrue();
+        h.Sum().Backward(); // h's own node never ran, so it was not released
+        x.Grad!.ToArray().ShouldBe([2.0, 4.0]);
+    }
+
+    [Fact]
+    public void Max_of_a_0d_tensor_is_a_new_tensor()
+    {
+        var x = Tensor.Scalar(3.0);
+        var m = x.Max();
+        m += 1.0;
+        x.Item().ShouldBe(3.0);
+        m.Item().ShouldBe(4.0);
+    }
 }

@@ -141,4 +141,22 @@ public class ActivationTests
         nan.Minimum(zero).ToArray().ShouldAllBe(v => double.IsNaN(v));
         Tensor.FromArray([-1.0, 0.0, 2.0]).Relu().ToArray().ShouldBe([0.0, 0.0, 2.0]);
     }
+
+    [Fact]
+    public void Tanh_and_Softplus_keep_relative_precision_for_tiny_results()
+    {
+        AutoGradNet.Functional.Tanh(Tensor.FromArray([1e-10, -1e-300])).ToArray().ShouldBe([1e-10, -1e-300]); // tanh x = x(1 − x²/3 + …)
+        Tensor.FromArray([-1e-20f]).Tanh().Item().ShouldBe(-1e-20, 1e-26);
+        var softplus = AutoGradNet.Functional.Softplus(Tensor.FromArray([-40.0, -17.0])).ToArray();
+        softplus[0].ShouldBe(Math.Exp(-40), Math.Exp(-40) * 1e-15);   // ln(1 + z) = z − z²/2 + … for z = e⁻⁴⁰
+        softplus[1].ShouldBe(Math.Exp(-17) - Math.Exp(-34) / 2, Math.Exp(-17) * 1e-14);
+    }
+
+    [Fact]
+    public void Log1p_is_accurate_near_zero_and_its_backward_matches_finite_differences()
+    {
+        Tensor.FromArray([1e-20, -1.0, 0.0]).Log1p().ToArray().ShouldBe([1e-20, double.NegativeInfinity, 0.0]);
+        Tensor.FromArray([1e-10]).Log1p().Item().ShouldBe(1e-10 - 5e-21, 1e-25); // x − x²/2
+        ShouldPassGradCheck(x => x[0].Log1p(), Random(70, [2, 3], -0.5, 2));
+    }
 }

@@ -190,4 +190,21 @@ public class LossTests
         error.Message.ShouldContain("1.5");
         error.Message.ShouldContain("WithLogits");
     }
+
+    [Fact]
+    public void CrossEntropy_with_masked_minus_infinity_logits_is_finite_and_matches_the_formula()
+    {
+        var inf = double.PositiveInfinity;
+        var logits = Tensor.FromArray([1, -inf, 0, -inf, 2, 3, 0, 0, 1], 3, 3);
+        // −mean of the targets' log-probabilities, with the −∞ entries contributing e^−∞ = 0 to each normalizer.
+        var expected = -((1 - Math.Log(Math.E + 1)) + (2 - Math.Log(Math.Exp(2) + Math.Exp(3))) + (1 - Math.Log(2 + Math.E))) / 3;
+        F.CrossEntropy(logits, [0, 1, 2]).Item().ShouldBe(expected, 1e-15);
+        double.IsNaN(F.CrossEntropy(Tensor.Zeros([0, 3]), []).Item()).ShouldBeTrue(); // the mean of nothing
+    }
+
+    [Fact]
+    public void BinaryCrossEntropy_rejects_NaN_probabilities()
+    {
+        Should.Throw<ArgumentException>(() => F.BinaryCrossEntropy(Tensor.FromArray([double.NaN, 0.5]), Tensor.FromArray([1.0, 0.0])));
+    }
 }

@@ -169,4 +169,16 @@ public class SoftmaxTests
         lse.Item().ShouldBe(3.5);
         Should.Throw<ArgumentOutOfRangeException>(() => AutoGradNet.Functional.LogSumExp(x, 1)).Message.ShouldContain("logsumexp");
     }
+
+    [Fact]
+    public void LogSoftmax_keeps_full_precision_for_huge_logits()
+    {
+        AutoGradNet.Functional.LogSoftmax(Tensor.FromArray([1e17, 1e17])).ToArray().ShouldAllBe(v => Math.Abs(v + Math.Log(2)) < 1e-15);
+        var f32 = AutoGradNet.Functional.LogSoftmax(Tensor.FromArray([1e7f, 1e7f]));
+        f32.ToArray().ShouldAllBe(v => Math.Abs(v + Math.Log(2)) < 1e-6);
+        // [1e6, 1e6 − 1]: log-probabilities −ln(1 + e⁻¹) and −1 − ln(1 + e⁻¹), exact in the shifted form.
+        var lp = AutoGradNet.Functional.LogSoftmax(Tensor.FromArray([1e6, 1e6 - 1])).ToArray();
+        lp[0].ShouldBe(-Math.Log(1 + Math.Exp(-1)), 1e-15);
+        lp[1].ShouldBe(-1 - Math.Log(1 + Math.Exp(-1)), 1e-15);
+    }
 }
