@@ -26,7 +26,7 @@ public static class AutoGrad
         if (!output.RequiresGrad && allowUnused)
         {
             // The output is constant in every input (e.g. the gradient of a linear function): all gradients are 0.
-            return Array.ConvertAll(inputs, Tensor.ZerosLike);
+            return Array.ConvertAll(inputs, t => Tensor.ZerosLike(t));
         }
         var seed = output.SeedGradient(gradOutput, "AutoGrad.Grad");
         var grads = Engine.Run(output, seed, retainGraph ?? createGraph, createGraph, inputs)!;

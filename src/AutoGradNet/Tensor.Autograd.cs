@@ -76,7 +76,10 @@ public sealed partial class Tensor
     /// <summary>A new leaf sharing this tensor's storage, cut off from the graph (it does not require grad).</summary>
     public Tensor Detach() => new(Storage, Shape, DType);
 
-    /// <summary>Clears <see cref="Grad"/>: sets it to <see langword="null"/>, or fills it with zeros when <paramref name="setToNull"/> is false.</summary>
+    /// <summary>
+    /// Clears <see cref="Grad"/>: sets it to <see langword="null"/> (the default, like PyTorch's <c>set_to_none</c>), or,
+    /// when <paramref name="setToNull"/> is false, fills an existing gradient with zeros in place (a null one stays null).
+    /// </summary>
     public void ZeroGrad(bool setToNull = true)
     {
         if (setToNull || _grad is null)

@@ -61,18 +61,18 @@ public sealed partial class Tensor
         return t;
     }
 
-    /// <summary>Zeros with the shape and dtype of <paramref name="other"/>.</summary>
-    public static Tensor ZerosLike(Tensor other)
+    /// <summary>Zeros with the shape of <paramref name="other"/> and its dtype, or <paramref name="dtype"/> if given.</summary>
+    public static Tensor ZerosLike(Tensor other, DType? dtype = null)
     {
         ArgumentNullException.ThrowIfNull(other);
-        return Zeros(other.Shape, other.DType);
+        return Zeros(other.Shape, dtype ?? other.DType);
     }
 
-    /// <summary>Ones with the shape and dtype of <paramref name="other"/>.</summary>
-    public static Tensor OnesLike(Tensor other)
+    /// <summary>Ones with the shape of <paramref name="other"/> and its dtype, or <paramref name="dtype"/> if given.</summary>
+    public static Tensor OnesLike(Tensor other, DType? dtype = null)
     {
         ArgumentNullException.ThrowIfNull(other);
-        return Ones(other.Shape, other.DType);
+        return Ones(other.Shape, dtype ?? other.DType);
     }
 
     /// <summary>The 1-D tensor <c>[start, start+step, ...]</c> of values below <paramref name="stop"/> (numpy's arange).</summary>

@@ -77,6 +77,18 @@ public sealed partial class Tensor
         return Scalar(value, like.DType);
     }
 
+    /// <summary>1 where <c>a &gt; b</c>, else 0.</summary>
+    public static Tensor operator >(double a, Tensor b) => ScalarLike(b, a) > b;
+
+    /// <summary>1 where <c>a &lt; b</c>, else 0.</summary>
+    public static Tensor operator <(double a, Tensor b) => ScalarLike(b, a) < b;
+
+    /// <summary>1 where <c>a ≥ b</c>, else 0.</summary>
+    public static Tensor operator >=(double a, Tensor b) => ScalarLike(b, a) >= b;
+
+    /// <summary>1 where <c>a ≤ b</c>, else 0.</summary>
+    public static Tensor operator <=(double a, Tensor b) => ScalarLike(b, a) <= b;
+
     /// <summary>Elementwise sum with broadcasting (same as <c>+</c>).</summary>
     public Tensor Add(Tensor other) => this + other;
 
@@ -104,7 +116,10 @@ public sealed partial class Tensor
     /// <summary>Elementwise negation.</summary>
     public Tensor Neg() => -this;
 
-    /// <summary>1 where this equals <paramref name="other"/>, else 0 (not differentiable).</summary>
+    /// <summary>
+    /// 1 where this equals <paramref name="other"/>, else 0 (not differentiable). Note that <c>==</c> on tensors is
+    /// reference equality, as for any .NET class; this method is the elementwise comparison.
+    /// </summary>
     public Tensor ElementwiseEquals(Tensor other) => Compare.Apply<EqualOp>(this, other, "eq");
 
     /// <summary>1 where this differs from <paramref name="other"/>, else 0 (not differentiable).</summary>
@@ -125,6 +140,13 @@ public sealed partial class Tensor
 
     /// <summary><see cref="Where(Tensor, Tensor, Tensor)"/> with a scalar for the true branch.</summary>
     public static Tensor Where(Tensor condition, double ifTrue, Tensor ifFalse) => Where(condition, ScalarLike(ifFalse, ifTrue), ifFalse);
+
+    /// <summary><see cref="Where(Tensor, Tensor, Tensor)"/> with scalars for both branches (the result has the condition's dtype and shape).</summary>
+    public static Tensor Where(Tensor condition, double ifTrue, double ifFalse)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        return Where(condition, Scalar(ifTrue, condition.DType), Scalar(ifFalse, condition.DType));
+    }
 
     /// <summary>
     /// Elementwise maximum of two tensors (broadcast); where they tie the gradient goes to <c>this</c>.
@@ -189,4 +211,13 @@ public sealed partial class Tensor
 
     /// <summary>Rectified linear unit, <see cref="Functional.Relu"/>.</summary>
     public Tensor Relu() => Functional.Relu(this);
+
+    /// <summary>softplus, ln(1 + eˣ): <see cref="Functional.Softplus"/>.</summary>
+    public Tensor Softplus() => Functional.Softplus(this);
+
+    /// <summary>Softmax over <paramref name="axis"/>: <see cref="Functional.Softmax"/>.</summary>
+    public Tensor Softmax(int axis = -1) => Functional.Softmax(this, axis);
+
+    /// <summary>Log-softmax over <paramref name="axis"/>: <see cref="Functional.LogSoftmax"/>.</summary>
+    public Tensor LogSoftmax(int axis = -1) => Functional.LogSoftmax(this, axis);
 }

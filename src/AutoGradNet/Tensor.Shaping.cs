@@ -37,6 +37,9 @@ public sealed partial class Tensor
     /// <summary>Largest element over several axes; an empty list means all axes.</summary>
     public Tensor Max(int[] axes, bool keepDim = false) => Ops.Max.Apply(this, axes, keepDim);
 
+    /// <summary>Smallest element over several axes; an empty list means all axes.</summary>
+    public Tensor Min(int[] axes, bool keepDim = false) => -(-this).Max(axes, keepDim);
+
     /// <summary>Smallest element along <paramref name="axis"/> (as <c>-(-x).Max(axis)</c>).</summary>
     public Tensor Min(int axis, bool keepDim = false) => -(-this).Max(axis, keepDim);
 
@@ -65,7 +68,7 @@ public sealed partial class Tensor
         return r;
     }
 
-    /// <summary>The transpose of a tensor of rank ≤ 2 (reverses all axes for higher ranks, like PyTorch's <c>.T</c>).</summary>
+    /// <summary>The transpose of a tensor of rank ≤ 2 (reverses all axes for higher ranks, like PyTorch's <c>.T</c>); a copy.</summary>
     public Tensor T
     {
         get
@@ -76,7 +79,7 @@ public sealed partial class Tensor
         }
     }
 
-    /// <summary>Swaps two axes.</summary>
+    /// <summary>Swaps two axes (a copy).</summary>
     public Tensor Transpose(int axis0, int axis1)
     {
         var a0 = Shape.NormalizeAxis(axis0, "transpose");
@@ -87,7 +90,7 @@ public sealed partial class Tensor
         return Permute(axes);
     }
 
-    /// <summary>Reorders the axes: axis i of the result is axis <c>axes[i]</c> of this tensor.</summary>
+    /// <summary>Reorders the axes: axis i of the result is axis <c>axes[i]</c> of this tensor (a copy: storage is always contiguous).</summary>
     /// <exception cref="ArgumentException"><paramref name="axes"/> is not a permutation of this tensor's axes.</exception>
     public Tensor Permute(params int[] axes)
     {
@@ -101,7 +104,8 @@ public sealed partial class Tensor
     }
 
     /// <summary>
-    /// The same elements with a new shape (sharing storage); one dimension may be <c>-1</c> to be inferred.
+    /// The same elements with a new shape: a view sharing storage (an in-place write to one shows in the other);
+    /// one dimension may be <c>-1</c> to be inferred.
     /// </summary>
     /// <exception cref="ArgumentException">The element counts differ, or more than one dimension is -1.</exception>
     public Tensor Reshape(params int[] shape) => Reshape(InferShape(shape));
@@ -115,10 +119,10 @@ public sealed partial class Tensor
         return Ops.Reshape.Apply(this, shape);
     }
 
-    /// <summary>A 1-D view of all elements.</summary>
+    /// <summary>A 1-D view of all elements (sharing storage).</summary>
     public Tensor Flatten() => Reshape(Size);
 
-    /// <summary>Inserts an axis of length 1 at <paramref name="axis"/> (which may equal the rank, or be negative).</summary>
+    /// <summary>Inserts an axis of length 1 at <paramref name="axis"/> (which may equal the rank, or be negative); a view sharing storage.</summary>
     public Tensor Unsqueeze(int axis)
     {
         var a = axis < 0 ? axis + Rank + 1 : axis;
@@ -129,7 +133,10 @@ public sealed partial class Tensor
         return Reshape(new Shape([.. dims]));
     }
 
-    /// <summary>Removes the axis <paramref name="axis"/>, which must have length 1.</summary>
+    /// <summary>Removes every axis of length 1 (a view sharing storage).</summary>
+    public Tensor Squeeze() => Reshape(new Shape([.. Shape.Where(d => d != 1)]));
+
+    /// <summary>Removes the axis <paramref name="axis"/>, which must have length 1 (a view sharing storage).</summary>
     public Tensor Squeeze(int axis)
     {
         var a = Shape.NormalizeAxis(axis, "squeeze");
@@ -140,7 +147,7 @@ public sealed partial class Tensor
         return Reshape(new Shape([.. dims]));
     }
 
-    /// <summary>This tensor repeated along broadcast axes to <paramref name="shape"/> (numpy rules).</summary>
+    /// <summary>This tensor repeated along broadcast axes to <paramref name="shape"/> (numpy rules); a copy unless the shape is unchanged.</summary>
     /// <exception cref="ArgumentException">This shape does not broadcast to <paramref name="shape"/>.</exception>
     public Tensor BroadcastTo(Shape shape)
     {
@@ -152,7 +159,8 @@ public sealed partial class Tensor
 
     /// <summary>
     /// The elements with index in <c>[start, end)</c> along <paramref name="axis"/>, like <c>x[..., start:end]</c>.
-    /// Negative indices count from the end; out-of-range bounds are clamped, as in Python slicing.
+    /// Negative indices count from the end; out-of-range bounds are clamped, as in Python slicing. Unlike PyTorch's
+    /// slices this is a copy, not a view: storage is always contiguous.
     /// </summary>
     public Tensor Slice(int axis, int start, int end)
     {

@@ -56,7 +56,8 @@ public sealed partial class Tensor
 
     /// <summary>
     /// The gradient accumulated by <see cref="Backward(Tensor?, bool?, bool)"/>, with this tensor's shape and dtype;
-    /// <see langword="null"/> until a backward reaches this tensor (and always for tensors that do not require grad).
+    /// <see langword="null"/> until a backward reaches this tensor. Only leaves that require grad receive one: results
+    /// of recorded operations (non-leaves) and tensors that do not require grad always read <see langword="null"/>.
     /// </summary>
     /// <exception cref="ArgumentException">Assigned a tensor of another shape or dtype.</exception>
     public Tensor? Grad

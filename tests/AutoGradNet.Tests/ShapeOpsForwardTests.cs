@@ -420,4 +420,30 @@ public class ShapeOpsForwardTests
         t.Min(0).ToArray().ShouldBe([1.0, -2, 3]);
         t.Min(1).ToArray().ShouldBe([1.0, -2]);
     }
+
+    [Fact]
+    public void Squeeze_without_an_axis_removes_every_length_1_axis()
+    {
+        var x = Tensor.Arange(6).Reshape(1, 2, 1, 3);
+        var s = x.Squeeze();
+        s.Shape.ShouldBe(new Shape(2, 3));
+        s.ToArray().ShouldBe(x.ToArray());
+        Tensor.Ones([1, 1]).Squeeze().Rank.ShouldBe(0);
+    }
+
+    [Fact]
+    public void Min_over_several_axes_is_the_smallest_element_of_each_slice()
+    {
+        // x[i, j, k] = 12i + 4j + k: the minimum over axes 0 and 2 for each j is at i = 0, k = 0, i.e. 4j.
+        Tensor.Arange(24).Reshape(2, 3, 4).Min([0, 2]).ToArray().ShouldBe([0.0, 4, 8]);
+    }
+
+    [Fact]
+    public void Like_factories_take_an_optional_dtype()
+    {
+        var x = Tensor.Ones([2, 3]);
+        Tensor.ZerosLike(x, DType.Float32).DType.ShouldBe(DType.Float32);
+        Tensor.OnesLike(x).DType.ShouldBe(DType.Float64);
+        Tensor.OnesLike(x, DType.Float32).Shape.ShouldBe(new Shape(2, 3));
+    }
 }

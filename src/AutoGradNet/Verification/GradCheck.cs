@@ -22,7 +22,7 @@ public static class GradCheck
     /// </summary>
     /// <param name="function">The function to check; it may return a tensor of any shape.</param>
     /// <param name="inputs">
-    /// Float64 leaves; those with <see cref="Tensor.RequiresGrad"/> are checked. If none is marked, all are checked
+    /// Float64 tensors; those with <see cref="Tensor.RequiresGrad"/> are checked. If none is marked, all are checked
     /// (marked for the duration of the call only).
     /// </param>
     /// <param name="epsilon">The finite-difference step.</param>

@@ -133,4 +133,31 @@ public class SelectionTests
         x.Sign().RequiresGrad.ShouldBeFalse();
         x.ElementwiseEquals(x).RequiresGrad.ShouldBeFalse();
     }
+
+    [Fact]
+    public void A_scalar_on_the_left_of_a_comparison_compares_elementwise()
+    {
+        var x = Tensor.FromArray([-1.0, 0.0, 2.0]);
+        (0.0 < x).ToArray().ShouldBe([0.0, 0, 1]);
+        (0.0 <= x).ToArray().ShouldBe([0.0, 1, 1]);
+        (0.0 > x).ToArray().ShouldBe([1.0, 0, 0]);
+        (0.0 >= x).ToArray().ShouldBe([1.0, 1, 0]);
+    }
+
+    [Fact]
+    public void Where_with_two_scalars_builds_a_tensor_from_the_condition()
+    {
+        var r = Tensor.Where(Tensor.FromArray([1.0, 0.0, 1.0]), 5.0, -5.0);
+        r.ToArray().ShouldBe([5.0, -5, 5]);
+        r.RequiresGrad.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Softmax_LogSoftmax_and_Softplus_methods_equal_the_functional_forms()
+    {
+        var x = Random(90, [2, 3]);
+        x.Softmax(0).ToArray().ShouldBe(AutoGradNet.Functional.Softmax(x, 0).ToArray());
+        x.LogSoftmax().ToArray().ShouldBe(AutoGradNet.Functional.LogSoftmax(x).ToArray());
+        x.Softplus().ToArray().ShouldBe(AutoGradNet.Functional.Softplus(x).ToArray());
+    }
 }
