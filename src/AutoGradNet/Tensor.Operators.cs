@@ -166,11 +166,15 @@ public sealed partial class Tensor
     /// </summary>
     private Tensor SelectsThis(Tensor comparison) => Where(IsNaN(), 1.0, comparison);
 
-    /// <summary>Limits every element to <c>[min, max]</c>; the gradient is 1 inside the range and 0 outside.</summary>
+    /// <summary>
+    /// Limits every element to <c>[min, max]</c>; the gradient is 1 inside the range and 0 outside. NaN stays NaN,
+    /// with gradient 0, as in PyTorch.
+    /// </summary>
     public Tensor Clamp(double min, double max)
     {
         if (min > max) throw new ArgumentException($"clamp: min {min} is greater than max {max}.");
-        return Where(this < min, min, Where(this > max, max, this));
+        var notNaN = Where(IsNaN(), double.NaN, this); // a NaN takes the constant branch, so no gradient flows to it
+        return Where(this < min, min, Where(this > max, max, notNaN));
     }
 
     /// <summary>eˣ elementwise.</summary>

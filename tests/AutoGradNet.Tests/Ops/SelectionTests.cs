@@ -160,4 +160,14 @@ public class SelectionTests
         x.LogSoftmax().ToArray().ShouldBe(AutoGradNet.Functional.LogSoftmax(x).ToArray());
         x.Softplus().ToArray().ShouldBe(AutoGradNet.Functional.Softplus(x).ToArray());
     }
+
+    [Fact]
+    public void Clamp_keeps_NaN_with_a_zero_gradient_as_PyTorch_does()
+    {
+        var x = Tensor.FromArray([double.NaN, 0.5, 3.0]).RequireGrad();
+        var y = x.Clamp(0, 1);
+        double.IsNaN(y[0]).ShouldBeTrue();
+        y.Backward(Tensor.Ones([3]));
+        x.Grad!.ToArray().ShouldBe([0.0, 1.0, 0.0]);
+    }
 }
