@@ -15,10 +15,11 @@ internal static class Engine
     public static Tensor?[]? Run(Tensor root, Tensor grad, bool retainGraph, bool createGraph, Tensor[]? inputs)
     {
         var results = inputs is null ? null : new Tensor?[inputs.Length];
+        using var mode = GradMode.Set(createGraph);
         if (root.GradFn is not { } rootNode)
         {
             // The output is itself a leaf: its gradient is the seed.
-            Deliver(root, grad, inputs, results, createGraph);
+            Deliver(root, grad, inputs, results);
             return results;
         }
 
@@ -31,7 +32,6 @@ internal static class Engine
         var leafGrads = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance);
         var executed = new List<Node>();
 
-        using var mode = GradMode.Set(createGraph);
         while (ready.TryPop(out var node))
         {
             pending.Remove(node, out var outputGrad);
@@ -66,7 +66,7 @@ internal static class Engine
             }
         }
 
-        foreach (var (leaf, g) in leafGrads) Deliver(leaf, g, inputs, results, createGraph);
+        foreach (var (leaf, g) in leafGrads) Deliver(leaf, g, inputs, results);
         if (!retainGraph)
         {
             // Only nodes whose backward ran give up their saved tensors; pruned ones stay usable, as in PyTorch.
@@ -162,15 +162,14 @@ internal static class Engine
         return g.Sum([.. axes], keepDim: true).Reshape(shape);
     }
 
-    private static void Deliver(Tensor leaf, Tensor g, Tensor[]? inputs, Tensor?[]? results, bool createGraph)
+    private static void Deliver(Tensor leaf, Tensor g, Tensor[]? inputs, Tensor?[]? results)
     {
         if (inputs is null)
         {
             // Accumulate into .Grad; a fresh copy first so the stored gradient never aliases another tensor
-            // (a pass-through rule such as Add's can hand back the caller's own seed).
-            leaf.Grad = leaf.Grad is null
-                ? (createGraph ? g.Clone() : g.Detach().Clone())
-                : (createGraph ? leaf.Grad + g : (leaf.Grad + g).Detach());
+            // (a pass-through rule such as Add's can hand back the caller's own seed). Grad mode here is
+            // createGraph, so the copy and the sum are recorded exactly when the gradient must stay differentiable.
+            leaf.Grad = leaf.Grad is null ? g.Clone() : leaf.Grad + g;
             return;
         }
         for (var i = 0; i < inputs.Length; i++)

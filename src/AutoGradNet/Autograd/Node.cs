@@ -43,8 +43,6 @@ public abstract class Node
 
     internal ReadOnlySpan<Edge> Edges => _edges;
 
-    internal bool IsReleased => _released;
-
     /// <summary>Keeps <paramref name="tensors"/> for the backward, remembering their versions to detect later in-place writes.</summary>
     private protected void Save(params Tensor[] tensors)
     {
