@@ -58,7 +58,7 @@ var finalLoss = Functional.SumSquaredError(prediction, y);
 Console.WriteLine();
 Console.WriteLine("prediction   target");
 for (var i = 0; i < 4; i++)
-    Console.WriteLine($"  {prediction[i, 0].ToString("F4", CultureInfo.InvariantCulture)}      {y[i, 0]:0}");
+    Console.WriteLine($"  {prediction.ItemAt(i, 0).ToString("F4", CultureInfo.InvariantCulture)}      {y.ItemAt(i, 0):0}");
 
 // The tutorial's backpropagation, derived by hand:
 //   d_weights2 = layer1ᵀ · (2(y − ŷ) ⊙ ŷ(1 − ŷ))

@@ -8,4 +8,47 @@ public enum DType
 
     /// <summary>32-bit IEEE 754 floating point (C# <see cref="float"/>): half the memory, twice the SIMD width.</summary>
     Float32,
+
+    /// <summary>64-bit signed integers (C# <see cref="long"/>): indices, class targets, counts. Never differentiable.</summary>
+    Int64,
+
+    /// <summary>Booleans (C# <see cref="bool"/>): the result of comparisons, and masks. Never differentiable.</summary>
+    Bool,
+}
+
+/// <summary>Facts about dtypes and the promotion rule for mixed operands.</summary>
+public static class DTypes
+{
+    /// <summary>Whether <paramref name="dtype"/> is a floating-point type (the only kind that can require grad).</summary>
+    public static bool IsFloatingPoint(this DType dtype) => dtype is DType.Float64 or DType.Float32;
+
+    /// <summary>
+    /// The dtype of a binary operation on <paramref name="a"/> and <paramref name="b"/>, following PyTorch's promotion
+    /// between categories: Bool &lt; Int64 &lt; floating point, so an integer or boolean operand takes the other
+    /// operand's float type, and Bool with Int64 gives Int64. Float32 with Float64 is deliberately an error rather
+    /// than a silent upcast: a float32 model that meets one float64 tensor would otherwise double its memory and time
+    /// without a word. Convert explicitly with <see cref="Tensor.To(DType)"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">One operand is Float32 and the other Float64.</exception>
+    public static DType Promote(DType a, DType b, string op)
+    {
+        if (a == b) return a;
+        if (a.IsFloatingPoint() && b.IsFloatingPoint())
+        {
+            throw new ArgumentException(
+                $"{op}: dtype mismatch, {a} vs {b}. Float32 and Float64 do not mix implicitly; convert one with .To(DType.{a}).");
+        }
+        if (a.IsFloatingPoint()) return a;
+        if (b.IsFloatingPoint()) return b;
+        return DType.Int64; // Int64 with Bool
+    }
+
+    /// <summary>The size of one element in bytes.</summary>
+    public static int ElementSize(this DType dtype) => dtype switch
+    {
+        DType.Float64 or DType.Int64 => 8,
+        DType.Float32 => 4,
+        DType.Bool => 1,
+        _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "Unknown dtype."),
+    };
 }

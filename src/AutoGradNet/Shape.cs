@@ -55,7 +55,12 @@ public sealed class Shape : IReadOnlyList<int>, IEquatable<Shape>
     public ReadOnlySpan<int> Dims => _dims;
 
     /// <summary>Converts an array of dimension lengths to a shape.</summary>
-    public static implicit operator Shape(int[] dims) => new(dims);
+    /// <exception cref="ArgumentNullException"><paramref name="dims"/> is null (it would otherwise read as a 0-d shape).</exception>
+    public static implicit operator Shape(int[] dims)
+    {
+        ArgumentNullException.ThrowIfNull(dims);
+        return new(dims);
+    }
 
     /// <summary>Row-major (C-order) strides in elements: the last axis has stride 1.</summary>
     public int[] Strides()

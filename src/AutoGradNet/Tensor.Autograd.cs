@@ -1,6 +1,7 @@
 using System.Numerics;
 using AutoGradNet.Autograd;
 using AutoGradNet.Kernels;
+using AutoGradNet.Ops;
 
 namespace AutoGradNet;
 
@@ -74,7 +75,7 @@ public sealed partial class Tensor
     public static GradModeScope EnableGrad() => GradMode.Set(true);
 
     /// <summary>A new leaf sharing this tensor's storage, cut off from the graph (it does not require grad).</summary>
-    public Tensor Detach() => new(Storage, Shape, DType);
+    public Tensor Detach() => new(Storage, Shape, _strides, StorageOffset, DType, null);
 
     /// <summary>
     /// Clears <see cref="Grad"/>: sets it to <see langword="null"/> (the default, like PyTorch's <c>set_to_none</c>), or,
@@ -89,7 +90,7 @@ public sealed partial class Tensor
         else
         {
             _grad.FillWith(0);
-            _grad.Storage.Version++; // an in-place write like any other: a graph that saved this gradient must notice
+            _grad.Storage.Bump(); // an in-place write like any other: a graph that saved this gradient must notice
         }
     }
 
@@ -106,28 +107,28 @@ public sealed partial class Tensor
     /// </summary>
     /// <exception cref="InvalidOperationException">Grad mode is on and an operand requires grad.</exception>
     /// <exception cref="ArgumentException">The dtypes differ, or <paramref name="other"/> does not broadcast to this shape.</exception>
-    public Tensor AddInPlace(Tensor other) => InPlace<AddOp>(other, "add_");
+    public Tensor AddInPlace(Tensor other) => InPlace(other, Binary<Ops.Add>.Apply, "AddInPlace");
 
     /// <summary>In place: <c>this -= other</c>; returns this tensor (PyTorch's <c>sub_</c>). Same rules as <see cref="AddInPlace(Tensor)"/>.</summary>
-    public Tensor SubInPlace(Tensor other) => InPlace<SubOp>(other, "sub_");
+    public Tensor SubInPlace(Tensor other) => InPlace(other, Binary<Ops.Sub>.Apply, "SubInPlace");
 
     /// <summary>In place: <c>this *= other</c>; returns this tensor (PyTorch's <c>mul_</c>). Same rules as <see cref="AddInPlace(Tensor)"/>.</summary>
-    public Tensor MulInPlace(Tensor other) => InPlace<MulOp>(other, "mul_");
+    public Tensor MulInPlace(Tensor other) => InPlace(other, Binary<Ops.Mul>.Apply, "MulInPlace");
 
     /// <summary>In place: <c>this /= other</c>; returns this tensor (PyTorch's <c>div_</c>). Same rules as <see cref="AddInPlace(Tensor)"/>.</summary>
-    public Tensor DivInPlace(Tensor other) => InPlace<DivOp>(other, "div_");
+    public Tensor DivInPlace(Tensor other) => InPlace(other, Binary<Ops.Div>.Apply, "DivInPlace");
 
     /// <summary>In place: adds a scalar; returns this tensor.</summary>
-    public Tensor AddInPlace(double other) => InPlace<AddOp>(Scalar(other, DType), "add_");
+    public Tensor AddInPlace(double other) => AddInPlace(Scalar(other, DType));
 
     /// <summary>In place: subtracts a scalar; returns this tensor.</summary>
-    public Tensor SubInPlace(double other) => InPlace<SubOp>(Scalar(other, DType), "sub_");
+    public Tensor SubInPlace(double other) => SubInPlace(Scalar(other, DType));
 
     /// <summary>In place: multiplies by a scalar; returns this tensor.</summary>
-    public Tensor MulInPlace(double other) => InPlace<MulOp>(Scalar(other, DType), "mul_");
+    public Tensor MulInPlace(double other) => MulInPlace(Scalar(other, DType));
 
     /// <summary>In place: divides by a scalar; returns this tensor.</summary>
-    public Tensor DivInPlace(double other) => InPlace<DivOp>(Scalar(other, DType), "div_");
+    public Tensor DivInPlace(double other) => DivInPlace(Scalar(other, DType));
 
     /// <summary>
     /// In place: <c>this += other</c>. C# 14 compound assignment calls this operator on the tensor itself, so
@@ -157,40 +158,84 @@ public sealed partial class Tensor
     /// <summary>In place: divides by a scalar.</summary>
     public void operator /=(double other) => DivInPlace(other);
 
-    /// <summary>In place: copies <paramref name="source"/>'s values (broadcast to this shape) into this tensor.</summary>
+    /// <summary>
+    /// In place: copies <paramref name="source"/>'s values (broadcast to this shape, converted to this dtype) into this
+    /// tensor, through its strides when it is a view, so the base tensor sees them. Same rules as <see cref="AddInPlace(Tensor)"/>.
+    /// </summary>
     public void CopyFrom(Tensor source)
     {
         ArgumentNullException.ThrowIfNull(source);
-        CheckInPlace(source, "copy_");
-        Elementwise.BroadcastTo(source, this);
-        Storage.Version++;
+        CheckInPlace(source, "CopyFrom");
+        Elementwise.CopyInto(Ops.Promotion.Convert(source, DType), this);
+        Storage.Bump();
     }
 
-    private Tensor InPlace<TOp>(Tensor other, string op) where TOp : IBinaryOp<TOp>
+    /// <summary>
+    /// In place: sets every element to <paramref name="value"/> (converted to this dtype), through the strides for a
+    /// view; returns this tensor (PyTorch's <c>fill_</c>). Same rules as <see cref="AddInPlace(Tensor)"/>.
+    /// </summary>
+    public Tensor Fill(double value)
+    {
+        CheckWritable("Fill");
+        FillWith(value);
+        Storage.Bump();
+        return this;
+    }
+
+    private Tensor InPlace(Tensor other, Func<Tensor, Tensor, Tensor> op, string name)
     {
         ArgumentNullException.ThrowIfNull(other);
-        CheckInPlace(other, op);
-        Elementwise.Binary<TOp>(this, other, this);
-        Storage.Version++;
+        CheckInPlace(other, name);
+        Tensor result;
+        using (NoGrad()) result = op(this, other);
+        if (result.DType != DType)
+        {
+            throw new ArgumentException(
+                $"{name}: the result has dtype {result.DType}, which cannot be written into this {DType} tensor of shape {Shape} (PyTorch's rule too: an in-place op cannot change the dtype).");
+        }
+        Elementwise.CopyInto(result, this);
+        Storage.Bump();
         return this;
     }
 
     private void CheckInPlace(Tensor other, string op)
     {
-        if (GradMode.IsEnabled && (RequiresGrad || other.RequiresGrad))
+        CheckWritable(op);
+        if (GradMode.IsEnabled && other.RequiresGrad)
+        {
+            throw new InvalidOperationException(
+                $"{op}: in-place operations are not recorded, so they cannot take an operand that requires grad while grad mode is on " +
+                $"(target shape {Shape}, operand shape {other.Shape}). Wrap the update in `using (Tensor.NoGrad())`.");
+        }
+        DTypes.Promote(DType, other.DType, op); // names a Float32/Float64 mix as the in-place op
+        if (!other.Shape.CanBroadcastTo(Shape))
+            throw new ArgumentException($"{op}: the operand of shape {other.Shape} cannot be broadcast to the target's shape {Shape}.");
+    }
+
+    /// <summary>
+    /// Refuses an in-place write that autograd could not follow (grad mode on and this tensor, or the tensor it is a
+    /// view of, requires grad) or that would write one storage element twice (a broadcast view).
+    /// </summary>
+    private void CheckWritable(string op)
+    {
+        if (GradMode.IsEnabled && (RequiresGrad || ViewBase is { RequiresGrad: true }))
         {
             throw new InvalidOperationException(
                 $"{op}: in-place operations are not recorded, so they cannot be applied to a tensor that requires grad " +
-                $"(or with an operand that does) while grad mode is on (shape {Shape}). Wrap the update in `using (Tensor.NoGrad())`.");
+                $"(or to a view of one) while grad mode is on (shape {Shape}). Wrap the update in `using (Tensor.NoGrad())`.");
         }
-        Ops.Checks.SameDType(this, other, op);
-        if (!other.Shape.CanBroadcastTo(Shape))
-            throw new ArgumentException($"{op}: the operand of shape {other.Shape} cannot be broadcast to the target's shape {Shape}.");
+        if (Strided.Overlaps(Shape, _strides))
+        {
+            throw new InvalidOperationException(
+                $"{op}: this tensor of shape {Shape} is a broadcast view (strides [{string.Join(", ", _strides)}]): several of its elements " +
+                "share one storage element, so it cannot be written in place. Clone() it first.");
+        }
     }
 
     /// <summary>Whether any element is NaN.</summary>
     internal bool HasNaN()
     {
+        if (!DType.IsFloatingPoint()) return false;
         var k = new NaNKernel(this);
         Dispatch.Run(DType, ref k);
         return k.Found;
@@ -202,7 +247,7 @@ public sealed partial class Tensor
 
         public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
         {
-            foreach (var v in t.AsSpan<T>())
+            foreach (var v in t.Dense<T>())
             {
                 if (T.IsNaN(v)) { Found = true; return; }
             }

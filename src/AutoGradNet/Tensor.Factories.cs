@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 using AutoGradNet.Kernels;
 
 namespace AutoGradNet;
@@ -25,6 +26,29 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(data);
         return FromFlat(data, new Shape(data.Length), DType.Float32);
+    }
+
+    /// <summary>An <see cref="DType.Int64"/> tensor of <paramref name="shape"/> (1-D when no shape is given) holding a copy of <paramref name="data"/>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="data"/>'s length is not the shape's element count.</exception>
+    public static Tensor FromArray(long[] data, params int[] shape) => FromFlat(data, ShapeOrLength(data, shape), DType.Int64);
+
+    /// <summary>An <see cref="DType.Int64"/> tensor (C# ints widened) of <paramref name="shape"/> (1-D when no shape is given): class targets, indices.</summary>
+    /// <exception cref="ArgumentException"><paramref name="data"/>'s length is not the shape's element count.</exception>
+    public static Tensor FromArray(int[] data, params int[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return FromArray(Array.ConvertAll(data, v => (long)v), shape);
+    }
+
+    /// <summary>A <see cref="DType.Bool"/> tensor of <paramref name="shape"/> (1-D when no shape is given): a mask.</summary>
+    /// <exception cref="ArgumentException"><paramref name="data"/>'s length is not the shape's element count.</exception>
+    public static Tensor FromArray(bool[] data, params int[] shape) => FromFlat(data, ShapeOrLength(data, shape), DType.Bool);
+
+    private static Shape ShapeOrLength(Array data, int[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(shape);
+        return shape.Length == 0 ? new Shape(data.Length) : new Shape(shape);
     }
 
     /// <summary>A 2-D <see cref="DType.Float64"/> tensor holding a copy of <paramref name="data"/>.</summary>
@@ -80,10 +104,10 @@ public sealed partial class Tensor
     public static Tensor Arange(double start, double stop, double step = 1, DType dtype = DType.Float64)
     {
         if (step == 0 || !double.IsFinite(step) || !double.IsFinite(start) || !double.IsFinite(stop))
-            throw new ArgumentException($"arange: start {start}, stop {stop} and step {step} must be finite and step non-zero.");
+            throw new ArgumentException($"Arange: start {start}, stop {stop} and step {step} must be finite and step non-zero.");
         var exactCount = Math.Ceiling((stop - start) / step);
         if (exactCount > Array.MaxLength)
-            throw new ArgumentException($"arange: start {start}, stop {stop} and step {step} give {exactCount} elements, more than an array can hold.");
+            throw new ArgumentException($"Arange: start {start}, stop {stop} and step {step} give {exactCount} elements, more than an array can hold.");
         var count = Math.Max(0, (int)exactCount);
         var values = new double[count];
         for (var i = 0; i < count; i++) values[i] = start + i * step;
@@ -115,7 +139,7 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(shape);
         ArgumentNullException.ThrowIfNull(random);
         if (!double.IsFinite(low) || !double.IsFinite(high) || low > high)
-            throw new ArgumentException($"uniform: expected finite bounds with low <= high, got low {low} and high {high}.");
+            throw new ArgumentException($"Uniform: expected finite bounds with low <= high, got low {low} and high {high}.");
         var values = new double[shape.Size];
         for (var i = 0; i < values.Length; i++) values[i] = low + (high - low) * random.NextDouble();
         return FromFlat(values, shape, DType.Float64).To(dtype);
@@ -139,7 +163,7 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(shape);
         ArgumentNullException.ThrowIfNull(random);
         if (!double.IsFinite(mean) || !double.IsFinite(std) || std < 0)
-            throw new ArgumentException($"normal: expected a finite mean and a finite std >= 0, got mean {mean} and std {std}.");
+            throw new ArgumentException($"Normal: expected a finite mean and a finite std >= 0, got mean {mean} and std {std}.");
         var values = new double[shape.Size];
         for (var i = 0; i < values.Length; i += 2)
         {
@@ -158,22 +182,56 @@ public sealed partial class Tensor
     /// </summary>
     public Tensor To(DType dtype) => dtype == DType ? this : Ops.Cast.Apply(this, dtype);
 
-    /// <summary>The conversion itself, unrecorded.</summary>
+    /// <summary>The conversion itself, unrecorded: numbers truncate toward zero (and saturate), booleans are 0 and 1, a number is true when non-zero.</summary>
     internal Tensor ConvertedTo(DType dtype)
     {
         var r = Empty(Shape, dtype);
-        switch (dtype)
-        {
-            case DType.Float64: Convert(AsSpan<float>(), r.AsSpan<double>()); break;
-            case DType.Float32: Convert(AsSpan<double>(), r.AsSpan<float>()); break;
-        }
+        Dispatch.Copy(DType, new ConvertKernel(this, r));
         return r;
     }
 
-    private static void Convert<TFrom, TTo>(ReadOnlySpan<TFrom> from, Span<TTo> to)
-        where TFrom : INumberBase<TFrom> where TTo : INumberBase<TTo>
+    private readonly struct ConvertKernel(Tensor source, Tensor target) : ICopyKernel
     {
-        for (var i = 0; i < from.Length; i++) to[i] = TTo.CreateTruncating(from[i]);
+        public void Run<TFrom>() where TFrom : unmanaged
+        {
+            var from = source.Dense<TFrom>();
+            switch (target.DType)
+            {
+                case DType.Float64: Convert(from, target.AsSpan<double>()); break;
+                case DType.Float32: Convert(from, target.AsSpan<float>()); break;
+                case DType.Int64: Convert(from, target.AsSpan<long>()); break;
+                default: ToBool(from, target.AsSpan<bool>()); break;
+            }
+        }
+
+        private static void Convert<TFrom, TTo>(ReadOnlySpan<TFrom> from, Span<TTo> to) where TFrom : unmanaged where TTo : INumberBase<TTo>
+        {
+            if (typeof(TFrom) == typeof(double)) ConvertNumbers(MemoryMarshal.Cast<TFrom, double>(from), to);
+            else if (typeof(TFrom) == typeof(float)) ConvertNumbers(MemoryMarshal.Cast<TFrom, float>(from), to);
+            else if (typeof(TFrom) == typeof(long)) ConvertNumbers(MemoryMarshal.Cast<TFrom, long>(from), to);
+            else
+            {
+                var b = MemoryMarshal.Cast<TFrom, bool>(from);
+                for (var i = 0; i < to.Length; i++) to[i] = b[i] ? TTo.One : TTo.Zero;
+            }
+        }
+
+        private static void ConvertNumbers<TFrom, TTo>(ReadOnlySpan<TFrom> from, Span<TTo> to) where TFrom : INumberBase<TFrom> where TTo : INumberBase<TTo>
+        {
+            for (var i = 0; i < to.Length; i++) to[i] = TTo.CreateTruncating(from[i]);
+        }
+
+        private static void ToBool<TFrom>(ReadOnlySpan<TFrom> from, Span<bool> to) where TFrom : unmanaged
+        {
+            if (typeof(TFrom) == typeof(bool))
+            {
+                MemoryMarshal.Cast<TFrom, bool>(from).CopyTo(to);
+                return;
+            }
+            var d = new double[from.Length];
+            Convert(from, d.AsSpan());
+            for (var i = 0; i < to.Length; i++) to[i] = d[i] != 0;
+        }
     }
 
     private static Tensor FromFlat(Array data, Shape shape, DType dtype)
@@ -195,10 +253,16 @@ public sealed partial class Tensor
         return t;
     }
 
-    private void FillWith(double value) => Dispatch.Run(DType, new FillKernel(this, value));
-
-    private readonly struct FillKernel(Tensor t, double value) : IKernel
+    /// <summary>Sets every element to <paramref name="value"/> (through the strides, for a view); not a recorded op.</summary>
+    private void FillWith(double value)
     {
-        public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T> => t.AsSpan<T>().Fill(T.CreateTruncating(value));
+        var scalar = Empty(Shape.Scalar, DType);
+        Dispatch.Copy(DType, new FillKernel(scalar, value));
+        Elementwise.CopyInto(scalar, this);
+    }
+
+    private readonly struct FillKernel(Tensor t, double value) : ICopyKernel
+    {
+        public void Run<T>() where T : unmanaged => t.AsSpan<T>()[0] = Values.Convert<double, T>(value);
     }
 }

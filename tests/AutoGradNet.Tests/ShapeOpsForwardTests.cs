@@ -14,7 +14,7 @@ public class ShapeOpsForwardTests
 
         r.Shape.ShouldBe(new Shape(3, 2));
         r.ToArray().ShouldBe([1.0, 2, 3, 4, 5, 6]);
-        r[2, 0].ShouldBe(5);
+        r.ItemAt(2, 0).ShouldBe(5);
     }
 
     [Fact]
@@ -40,9 +40,9 @@ public class ShapeOpsForwardTests
         var t = M23();
         var r = t.Reshape(6);
 
-        t[1, 2] = 60;
+        t.SetItemAt(60, 1, 2);
 
-        r[5].ShouldBe(60);
+        r.ItemAt(5).ShouldBe(60);
     }
 
     // ---- unsqueeze / squeeze ----
@@ -93,7 +93,7 @@ public class ShapeOpsForwardTests
             2, 6, 10, 14, 18, 22,
             3, 7, 11, 15, 19, 23,
         ]);
-        y[3, 1, 2].ShouldBe(23);
+        y.ItemAt(3, 1, 2).ShouldBe(23);
     }
 
     [Fact]

@@ -11,8 +11,8 @@ public class TensorFactoryTests
         t.Shape.ShouldBe(new Shape(2, 3));
         t.DType.ShouldBe(DType.Float64);
         t.ToArray().ShouldBe([1.0, 2, 3, 4, 5, 6]);
-        t[0, 2].ShouldBe(3);
-        t[1, 0].ShouldBe(4);
+        t.ItemAt(0, 2).ShouldBe(3);
+        t.ItemAt(1, 0).ShouldBe(4);
     }
 
     [Fact]
@@ -34,7 +34,7 @@ public class TensorFactoryTests
         t.Shape.ShouldBe(new Shape(2, 3));
         t.DType.ShouldBe(DType.Float64);
         t.ToArray().ShouldBe([1.0, 2, 3, 4, 5, 6]);
-        t[1, 2].ShouldBe(6);
+        t.ItemAt(1, 2).ShouldBe(6);
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public class TensorFactoryTests
         flat.ToArray<float>().ShouldBe([1.5f, -2f]);
         shaped.DType.ShouldBe(DType.Float32);
         shaped.Shape.ShouldBe(new Shape(2, 2));
-        shaped[1, 0].ShouldBe(3);
+        shaped.ItemAt(1, 0).ShouldBe(3);
         rect.DType.ShouldBe(DType.Float32);
         rect.Shape.ShouldBe(new Shape(3, 2));
         rect.ToArray<float>().ShouldBe([1f, 2, 3, 4, 5, 6]);
@@ -94,7 +94,7 @@ public class TensorFactoryTests
         v.Shape.ShouldBe(new Shape(3));
         m.Shape.ShouldBe(new Shape(2, 2));
         v.DType.ShouldBe(DType.Float64);
-        m[1, 1].ShouldBe(4);
+        m.ItemAt(1, 1).ShouldBe(4);
     }
 
     [Fact]
@@ -358,7 +358,7 @@ public class TensorFactoryTests
         var t = Tensor.Ones([2]);
         var f = t.To(DType.Float32);
 
-        f[0] = 5;
+        f.SetItemAt(5, 0);
 
         t.ToArray().ShouldBe([1.0, 1]);
     }

@@ -39,9 +39,9 @@ public class TensorValuesTests
     {
         var t = Matrix();
 
-        t[0, 0].ShouldBe(1);
-        t[0, 2].ShouldBe(3);
-        t[1, 1].ShouldBe(5);
+        t.ItemAt(0, 0).ShouldBe(1);
+        t.ItemAt(0, 2).ShouldBe(3);
+        t.ItemAt(1, 1).ShouldBe(5);
     }
 
     [Fact]
@@ -49,10 +49,10 @@ public class TensorValuesTests
     {
         var t = Matrix();
 
-        t[-1, -1].ShouldBe(6);
-        t[-2, -3].ShouldBe(1);
-        t[0, -1].ShouldBe(3);
-        t[-1, 0].ShouldBe(4);
+        t.ItemAt(-1, -1).ShouldBe(6);
+        t.ItemAt(-2, -3).ShouldBe(1);
+        t.ItemAt(0, -1).ShouldBe(3);
+        t.ItemAt(-1, 0).ShouldBe(4);
     }
 
     [Fact]
@@ -60,15 +60,15 @@ public class TensorValuesTests
     {
         var t = Tensor.Arange(24).Reshape(2, 3, 4); // t[i, j, k] = 12i + 4j + k
 
-        t[1, 2, 3].ShouldBe(23);
-        t[1, 0, 2].ShouldBe(14);
-        t[0, -1, -2].ShouldBe(10);
+        t.ItemAt(1, 2, 3).ShouldBe(23);
+        t.ItemAt(1, 0, 2).ShouldBe(14);
+        t.ItemAt(0, -1, -2).ShouldBe(10);
     }
 
     [Fact]
     public void Indexer_OnZeroDimensionalTensor_TakesNoIndices()
     {
-        Tensor.Scalar(4)[Array.Empty<int>()].ShouldBe(4);
+        Tensor.Scalar(4).ItemAt(Array.Empty<int>()).ShouldBe(4);
     }
 
     [Fact]
@@ -76,8 +76,8 @@ public class TensorValuesTests
     {
         var t = Matrix();
 
-        t[1, 0] = 40;
-        t[-1, -1] = -6;
+        t.SetItemAt(40, 1, 0);
+        t.SetItemAt(-6, -1, -1);
 
         t.ToArray().ShouldBe([1.0, 2, 3, 40, 5, -6]);
     }
@@ -87,7 +87,7 @@ public class TensorValuesTests
     {
         var t = Tensor.Zeros([2], DType.Float32);
 
-        t[1] = 0.1;
+        t.SetItemAt(0.1, 1);
 
         t.ToArray<float>().ShouldBe([0f, 0.1f]);
     }
@@ -97,7 +97,7 @@ public class TensorValuesTests
     {
         var w = Tensor.Ones([2]).RequireGrad();
 
-        var ex = Should.Throw<InvalidOperationException>(() => w[0] = 5);
+        var ex = Should.Throw<InvalidOperationException>(() => w.SetItemAt(5, 0));
 
         ex.Message.ShouldContain("[2]");
         ex.Message.ShouldContain("NoGrad");
@@ -111,7 +111,7 @@ public class TensorValuesTests
 
         using (Tensor.NoGrad())
         {
-            w[0] = 5;
+            w.SetItemAt(5, 0);
         }
 
         w.ToArray().ShouldBe([5.0, 1]);
@@ -232,7 +232,7 @@ public class TensorValuesTests
         var y = x * 2;
 
         var d = y.Detach();
-        d[0] = 10;
+        d.SetItemAt(10, 0);
 
         d.IsLeaf.ShouldBeTrue();
         d.RequiresGrad.ShouldBeFalse();

@@ -7,6 +7,8 @@ namespace AutoGradNet.Autograd;
 /// </summary>
 internal static class Engine
 {
+    private static readonly Lock AccumulationLock = new();
+
     /// <summary>
     /// Back-propagates <paramref name="grad"/> from <paramref name="root"/>. When <paramref name="inputs"/> is
     /// given, the gradients with respect to those tensors are returned instead of accumulated into leaves.
@@ -169,7 +171,9 @@ internal static class Engine
             // Accumulate into .Grad; a fresh copy first so the stored gradient never aliases another tensor
             // (a pass-through rule such as Add's can hand back the caller's own seed). Grad mode here is
             // createGraph, so the copy and the sum are recorded exactly when the gradient must stay differentiable.
-            leaf.Grad = leaf.Grad is null ? g.Clone() : leaf.Grad + g;
+            // Backward passes on several threads may share a leaf (PyTorch's accumulation is thread-safe too): the
+            // read-add-write of .Grad is one atomic step.
+            lock (AccumulationLock) leaf.Grad = leaf.Grad is null ? g.Clone() : leaf.Grad + g;
             return;
         }
         for (var i = 0; i < inputs.Length; i++)

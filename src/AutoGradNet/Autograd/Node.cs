@@ -4,6 +4,8 @@ namespace AutoGradNet.Autograd;
 /// One recorded operation in the graph: the link from an output tensor back to the inputs it was computed
 /// from, plus the tensors the operation saved for its backward. Each primitive op derives from this and
 /// implements <see cref="Backward"/>, its vector-Jacobian product, written in <see cref="Tensor"/> ops.
+/// A node also describes the forward operation that made it (<see cref="OpName"/>, <see cref="Attributes"/>,
+/// <see cref="Inputs"/>), which is enough to rebuild the forward graph for export or to explain an anomaly.
 /// </summary>
 public abstract class Node
 {
@@ -19,19 +21,28 @@ public abstract class Node
         for (var i = 0; i < inputs.Length; i++) _edges[i] = new Edge(inputs[i]);
     }
 
-    /// <summary>Whether an op on <paramref name="inputs"/> must be recorded: grad mode is on and an input requires grad.</summary>
-    internal static bool ShouldRecord(params ReadOnlySpan<Tensor> inputs)
-    {
-        if (!GradMode.IsEnabled) return false;
-        foreach (var t in inputs)
-        {
-            if (t.RequiresGrad) return true;
-        }
-        return false;
-    }
+    /// <summary>The backward's name as it appears in error messages and graph dumps, e.g. <c>MulBackward</c>.</summary>
+    public virtual string Name => OpName + "Backward";
 
-    /// <summary>The operation's name as it appears in error messages and graph dumps, e.g. <c>MulBackward</c>.</summary>
-    public virtual string Name => GetType().Name + "Backward";
+    /// <summary>The forward operation's name, e.g. <c>Mul</c>, <c>Permute</c>, <c>Sum</c>.</summary>
+    public virtual string OpName => GetType().Name;
+
+    /// <summary>
+    /// The forward operation's attributes: axes, exponents, slice bounds, permutations and the like, keyed by
+    /// name (e.g. <c>axes</c>, <c>keepDim</c>, <c>exponent</c>). Empty for an op that has none.
+    /// </summary>
+    public virtual IReadOnlyDictionary<string, object> Attributes => NoAttributes;
+
+    /// <summary>The shape and dtype of each input of the forward operation, and whether it was a constant.</summary>
+    public IReadOnlyList<OpInput> Inputs => Array.ConvertAll(_edges, e => new OpInput(e.Shape, e.DType, !e.IsActive));
+
+    /// <summary>
+    /// Where the forward operation was called: the stack trace captured when the node was recorded while
+    /// <see cref="AnomalyMode"/> was on, else <see langword="null"/> (normal runs pay nothing for it).
+    /// </summary>
+    public string? CreationTrace { get; internal set; }
+
+    private static readonly IReadOnlyDictionary<string, object> NoAttributes = new Dictionary<string, object>();
 
     /// <summary>
     /// Where this node passes gradients, one entry per input, as PyTorch's <c>next_functions</c>: the node that
@@ -107,6 +118,7 @@ internal readonly struct Edge
         Node = input.GradFn;
         Leaf = input.GradFn is null && input.RequiresGrad ? input : null;
         Shape = input.Shape;
+        DType = input.DType;
     }
 
     /// <summary>The node that produced the input, or <see langword="null"/> for a leaf or a constant.</summary>
@@ -118,5 +130,14 @@ internal readonly struct Edge
     /// <summary>The input's shape, to which a broadcast gradient is summed back.</summary>
     public Shape Shape { get; }
 
+    /// <summary>The input's dtype.</summary>
+    public DType DType { get; }
+
     public bool IsActive => Node is not null || Leaf is not null;
 }
+
+/// <summary>One input of a recorded forward operation, as <see cref="Node.Inputs"/> lists it.</summary>
+/// <param name="Shape">The input's shape.</param>
+/// <param name="DType">The input's dtype.</param>
+/// <param name="IsConstant">Whether the input was a constant: it did not require grad, so no gradient flows to it.</param>
+public readonly record struct OpInput(Shape Shape, DType DType, bool IsConstant);

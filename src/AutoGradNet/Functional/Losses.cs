@@ -5,14 +5,14 @@ public static partial class Functional
     /// <summary>The tutorial's loss: Σ (prediction − target)². Shapes must match exactly.</summary>
     public static Tensor SumSquaredError(Tensor prediction, Tensor target)
     {
-        CheckSameShape(prediction, target, "sum_squared_error");
+        CheckSameShape(prediction, target, "SumSquaredError");
         return (prediction - target).Pow(2).Sum();
     }
 
     /// <summary>Mean squared error: mean of (prediction − target)². Shapes must match exactly.</summary>
     public static Tensor MseLoss(Tensor prediction, Tensor target)
     {
-        CheckSameShape(prediction, target, "mse_loss");
+        CheckSameShape(prediction, target, "MseLoss");
         return (prediction - target).Pow(2).Mean();
     }
 
@@ -23,13 +23,13 @@ public static partial class Functional
     /// <exception cref="ArgumentException">The shapes differ, or an input lies outside [0, 1].</exception>
     public static Tensor BinaryCrossEntropy(Tensor probability, Tensor target)
     {
-        CheckSameShape(probability, target, "binary_cross_entropy");
+        CheckSameShape(probability, target, "BinaryCrossEntropy");
         using (Tensor.NoGrad())
         {
             if (probability.Size > 0 && (probability.HasNaN() || probability.Min().Item() < 0 || probability.Max().Item() > 1))
             {
                 throw new ArgumentException(
-                    $"binary_cross_entropy: every input must be a probability in [0, 1], but the input of shape {probability.Shape} " +
+                    $"BinaryCrossEntropy: every input must be a probability in [0, 1], but the input of shape {probability.Shape} " +
                     $"ranges over [{probability.Min().Item()}, {probability.Max().Item()}]. For logits use BinaryCrossEntropyWithLogits.");
             }
         }
@@ -56,7 +56,7 @@ public static partial class Functional
     /// </summary>
     public static Tensor BinaryCrossEntropyWithLogits(Tensor logits, Tensor target)
     {
-        CheckSameShape(logits, target, "binary_cross_entropy_with_logits");
+        CheckSameShape(logits, target, "BinaryCrossEntropyWithLogits");
         return (Softplus(logits) - target * logits).Mean();
     }
 
@@ -67,23 +67,38 @@ public static partial class Functional
     /// <exception cref="ArgumentException">The logits are not 2-D, the target count is not N, or a class index is outside [0, C).</exception>
     public static Tensor CrossEntropy(Tensor logits, int[] targets)
     {
+        ArgumentNullException.ThrowIfNull(targets);
+        return CrossEntropy(logits, Tensor.FromArray(targets));
+    }
+
+    /// <summary>
+    /// Cross-entropy from logits of shape <c>[N, C]</c> and an <see cref="DType.Int64"/> tensor of N class indices:
+    /// −mean over the batch of log softmax(logits)[i, targets[i]].
+    /// </summary>
+    /// <exception cref="ArgumentException">The logits are not 2-D, the targets are not N Int64 class indices in [0, C).</exception>
+    public static Tensor CrossEntropy(Tensor logits, Tensor targets)
+    {
         ArgumentNullException.ThrowIfNull(logits);
         ArgumentNullException.ThrowIfNull(targets);
         if (logits.Rank != 2)
-            throw new ArgumentException($"cross_entropy: logits must have shape [N, C], got {logits.Shape}.", nameof(logits));
+            throw new ArgumentException($"CrossEntropy: logits must have shape [N, C], got {logits.Shape}.", nameof(logits));
         int n = logits.Shape[0], c = logits.Shape[1];
-        if (targets.Length != n)
-            throw new ArgumentException($"cross_entropy: {targets.Length} targets for logits of shape {logits.Shape} (expected {n}).", nameof(targets));
-        var oneHot = Tensor.Zeros(logits.Shape, logits.DType);
+        if (targets.DType != DType.Int64)
+            throw new ArgumentException($"CrossEntropy: targets must be Int64 class indices, got {targets.DType} (shape {targets.Shape}).", nameof(targets));
+        if (targets.Rank != 1 || targets.Size != n)
+            throw new ArgumentException($"CrossEntropy: targets of shape {targets.Shape} for logits of shape {logits.Shape} (expected [{n}]).", nameof(targets));
+        var classes = targets.ToArray<long>();
+        var selected = new bool[n * c];
         for (var i = 0; i < n; i++)
         {
-            if (targets[i] < 0 || targets[i] >= c)
-                throw new ArgumentException($"cross_entropy: target {i} is class {targets[i]}, outside [0, {c}) for logits of shape {logits.Shape}.", nameof(targets));
-            oneHot[i, targets[i]] = 1;
+            if (classes[i] < 0 || classes[i] >= c)
+                throw new ArgumentException($"CrossEntropy: target {i} is class {classes[i]}, outside [0, {c}) for logits of shape {logits.Shape}.", nameof(targets));
+            selected[i * c + classes[i]] = true;
         }
-        // Select the targets' log-probabilities rather than multiply by the one-hot: a masked logit of −∞ has
+        // Select the targets' log-probabilities rather than multiply by a one-hot: a masked logit of −∞ has
         // log-probability −∞, and −∞·0 would be NaN. An empty batch gives NaN, the mean of nothing, as in PyTorch.
-        return -Tensor.Where(oneHot, LogSoftmax(logits, axis: 1), 0.0).Sum() / n;
+        var mask = Tensor.FromArray(selected, n, c);
+        return -Tensor.Where(mask, LogSoftmax(logits, axis: 1), 0.0).Sum() / n;
     }
 
     private static void CheckSameShape(Tensor prediction, Tensor target, string op)
@@ -96,5 +111,6 @@ public static partial class Functional
                 $"{op}: input shape {prediction.Shape} and target shape {target.Shape} differ. " +
                 "Reshape one of them: a silent broadcast here would compute a different loss.");
         }
+        DTypes.Promote(prediction.DType, target.DType, op); // a Float32/Float64 mix is named here, not inside Sub
     }
 }

@@ -8,7 +8,7 @@ public static partial class Functional
     /// the gradient (the softmax) exact. A slice that is all −∞ gives −∞, not NaN. A 0-d input is its own logsumexp.
     /// </summary>
     public static Tensor LogSumExp(Tensor x, int axis = -1, bool keepDim = false) =>
-        OverAxis(x, axis, "logsumexp", (v, a) =>
+        OverAxis(x, axis, "LogSumExp", (v, a) =>
         {
             var m = StableShift(v, a);
             var lse = (v - m).Exp().Sum(a, keepDim: true).Log() + m;
@@ -19,7 +19,7 @@ public static partial class Functional
     /// softmax(x)ᵢ = exp(xᵢ − m) / Σⱼ exp(xⱼ − m) over <paramref name="axis"/>, m the (constant) maximum.
     /// </summary>
     public static Tensor Softmax(Tensor x, int axis = -1) =>
-        OverAxis(x, axis, "softmax", (v, a) =>
+        OverAxis(x, axis, "Softmax", (v, a) =>
         {
             var e = (v - StableShift(v, a)).Exp();
             return e / e.Sum(a, keepDim: true);
@@ -30,7 +30,7 @@ public static partial class Functional
     /// m first, rather than x − logsumexp(x), keeps full precision for huge logits (e.g. [1e17, 1e17]).
     /// </summary>
     public static Tensor LogSoftmax(Tensor x, int axis = -1) =>
-        OverAxis(x, axis, "log_softmax", (v, a) =>
+        OverAxis(x, axis, "LogSoftmax", (v, a) =>
         {
             var shifted = v - StableShift(v, a);
             return shifted - shifted.Exp().Sum(a, keepDim: true).Log();

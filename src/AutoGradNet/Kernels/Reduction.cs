@@ -22,31 +22,31 @@ internal static class Reduction
         int outer = 1, inner = 1;
         for (var i = 0; i < axis; i++) outer *= dims[i];
         for (var i = axis + 1; i < dims.Length; i++) inner *= dims[i];
-        Dispatch.Run(x.DType, new AxisKernel<TOp>(x, result, outer, dims[axis], inner));
+        Dispatch.Numeric(x.DType, new AxisKernel<TOp>(x, result, outer, dims[axis], inner));
     }
 
     /// <summary>Sum of all elements (0 for an empty tensor).</summary>
-    public static void SumAll(Tensor x, Tensor result) => Dispatch.Run(x.DType, new SumAllKernel(x, result));
+    public static void SumAll(Tensor x, Tensor result) => Dispatch.Numeric(x.DType, new SumAllKernel(x, result));
 
     /// <summary>Pairwise sum: straight SIMD sums of at most <see cref="LeafLength"/> terms, combined in a balanced tree.</summary>
-    public static T PairwiseSum<T>(ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    public static T PairwiseSum<T>(ReadOnlySpan<T> x) where T : unmanaged, INumber<T>
     {
         if (x.Length <= LeafLength) return TensorPrimitives.Sum(x);
         var half = x.Length / 2;
         return PairwiseSum(x[..half]) + PairwiseSum(x[half..]);
     }
 
-    private readonly struct SumAllKernel(Tensor x, Tensor result) : IKernel
+    private readonly struct SumAllKernel(Tensor x, Tensor result) : INumericKernel
     {
-        public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
-            => result.AsSpan<T>()[0] = PairwiseSum<T>(x.AsSpan<T>());
+        public void Run<T>() where T : unmanaged, INumber<T>
+            => result.AsSpan<T>()[0] = PairwiseSum<T>(x.Dense<T>());
     }
 
-    private readonly struct AxisKernel<TOp>(Tensor x, Tensor result, int outer, int n, int inner) : IKernel where TOp : IBinaryOp<TOp>
+    private readonly struct AxisKernel<TOp>(Tensor x, Tensor result, int outer, int n, int inner) : INumericKernel where TOp : IBinaryOp<TOp>
     {
-        public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
+        public void Run<T>() where T : unmanaged, INumber<T>
         {
-            ReadOnlySpan<T> src = x.AsSpan<T>();
+            ReadOnlySpan<T> src = x.Dense<T>();
             var dst = result.AsSpan<T>();
             if (n == 0) return; // sum over an empty axis is 0, which the zeroed result already holds
             if (inner == 1)
@@ -65,7 +65,7 @@ internal static class Reduction
 
         /// <summary>Reduces <paramref name="rows"/> rows of length <paramref name="inner"/> into <paramref name="acc"/>.</summary>
         private static void ReduceRows<T>(ReadOnlySpan<T> block, int rows, int inner, Span<T> acc, Span<T> scratch)
-            where T : unmanaged, IFloatingPointIeee754<T>
+            where T : unmanaged, INumber<T>
         {
             if (rows <= LeafRows)
             {

@@ -1,6 +1,6 @@
 namespace AutoGradNet.Kernels;
 
-/// <summary>Index arithmetic shared by the kernels that read tensors through (broadcast or permuted) strides.</summary>
+/// <summary>Index arithmetic shared by the kernels that read or write tensors through (view or broadcast) strides.</summary>
 internal static class Strided
 {
     /// <summary>
@@ -50,5 +50,33 @@ internal static class Strided
             else
                 for (var j = 0; j < rowLength; j++) row[j] = src[o + j * innerStride];
         }
+    }
+
+    /// <summary>Writes contiguous <paramref name="src"/> of <paramref name="shape"/> into <paramref name="dst"/> through <paramref name="strides"/>.</summary>
+    public static void Scatter<T>(ReadOnlySpan<T> src, Span<T> dst, int[] strides, Shape shape)
+    {
+        if (shape.Size == 0) return;
+        var rowLength = shape.Rank == 0 ? 1 : shape[shape.Rank - 1];
+        var innerStride = shape.Rank == 0 ? 0 : strides[shape.Rank - 1];
+        var offsets = RowOffsets(shape, strides);
+        for (var r = 0; r < offsets.Length; r++)
+        {
+            var row = src.Slice(r * rowLength, rowLength);
+            var o = offsets[r];
+            if (innerStride == 1)
+                row.CopyTo(dst.Slice(o, rowLength));
+            else
+                for (var j = 0; j < rowLength; j++) dst[o + j * innerStride] = row[j];
+        }
+    }
+
+    /// <summary>Whether a write through this layout would hit one storage element twice (a broadcast view).</summary>
+    public static bool Overlaps(Shape shape, IReadOnlyList<int> strides)
+    {
+        for (var i = 0; i < shape.Rank; i++)
+        {
+            if (strides[i] == 0 && shape[i] > 1) return true;
+        }
+        return false;
     }
 }

@@ -5,7 +5,8 @@ namespace AutoGradNet.Ops;
 
 /// <summary>
 /// Batched matrix product A·B of <c>[..., m, k]</c> and <c>[..., k, n]</c>, batch dims broadcast.
-/// ∂/∂A = G·Bᵀ, ∂/∂B = Aᵀ·G (the engine sums over broadcast batch dims).
+/// ∂/∂A = G·Bᵀ, ∂/∂B = Aᵀ·G (the engine sums over broadcast batch dims). The transposes are views: the kernel
+/// reads them in place.
 /// 1-D operands are promoted to matrices by <see cref="Tensor.MatMul"/> before reaching this op.
 /// </summary>
 internal sealed class MatMul : Node
@@ -14,21 +15,23 @@ internal sealed class MatMul : Node
 
     public static Tensor Apply(Tensor a, Tensor b)
     {
-        Checks.SameDType(a, b, "matmul");
+        Checks.SameDType(a, b, "MatMul");
+        if (!a.DType.IsFloatingPoint())
+            throw new ArgumentException($"MatMul: only floating-point tensors are supported, got {a.DType} (shapes {a.Shape} @ {b.Shape}); convert with .To(DType.Float64).");
         if (a.Shape[^1] != b.Shape[^2])
         {
             throw new ArgumentException(
-                $"matmul: inner dimensions do not match: {a.Shape} @ {b.Shape} ({a.Shape[^1]} vs {b.Shape[^2]}).");
+                $"MatMul: inner dimensions do not match: {a.Shape} @ {b.Shape} ({a.Shape[^1]} vs {b.Shape[^2]}).");
         }
         Shape batchA = new(a.Shape.Dims[..^2]), batchB = new(b.Shape.Dims[..^2]);
         if (!Shape.TryBroadcast(batchA, batchB, out var batch))
         {
             throw new ArgumentException(
-                $"matmul: batch dimensions of {a.Shape} @ {b.Shape} cannot be broadcast together ({batchA} vs {batchB}).");
+                $"MatMul: batch dimensions of {a.Shape} @ {b.Shape} cannot be broadcast together ({batchA} vs {batchB}).");
         }
         var r = Tensor.Empty(new Shape([.. batch.Dims, a.Shape[^2], b.Shape[^1]]), a.DType);
         Kernels.MatMul.Batched(a, b, r, batch);
-        return ShouldRecord(a, b) ? r.Attach(new MatMul(a, b)) : r;
+        return Graph.Record(r, a, b, 0, static (a, b, _) => new MatMul(a, b));
     }
 
     private protected override Tensor?[] Backward(Tensor g) =>

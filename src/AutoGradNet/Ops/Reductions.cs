@@ -21,6 +21,17 @@ internal readonly record struct ReductionAxes(Shape Input, bool[] Mask, Shape Ke
 
     public bool IsAll => Array.TrueForAll(Mask, m => m);
 
+    /// <summary>The reduced axes and keepDim, as a node's attributes.</summary>
+    public IReadOnlyDictionary<string, object> Describe()
+    {
+        var axes = new List<int>();
+        for (var i = 0; i < Mask.Length; i++)
+        {
+            if (Mask[i]) axes.Add(i);
+        }
+        return new Dictionary<string, object> { ["axes"] = axes.ToArray(), ["keepDim"] = OutputShape.Rank == Input.Rank };
+    }
+
     /// <summary>Reduces <paramref name="x"/> one axis at a time (last first), giving a tensor of <see cref="KeptShape"/>.</summary>
     public Tensor Reduce<TOp>(Tensor x) where TOp : IBinaryOp<TOp>
     {
@@ -40,9 +51,14 @@ internal readonly record struct ReductionAxes(Shape Input, bool[] Mask, Shape Ke
 /// <summary>Sum over axes. ∂/∂x = 1 for every element: the gradient is broadcast back to the input's shape.</summary>
 internal sealed class Sum(Tensor x, ReductionAxes axes) : Node(x)
 {
-    public static Tensor Apply(Tensor x, ReadOnlySpan<int> axes, bool keepDim)
+    public override IReadOnlyDictionary<string, object> Attributes => axes.Describe();
+
+    /// <summary>The sum; Bool counts as Int64 (the number of true elements), as in PyTorch.</summary>
+    public static Tensor Apply(Tensor x, ReadOnlySpan<int> axes, bool keepDim, string op = "Sum")
     {
-        var spec = ReductionAxes.Of(x.Shape, axes, keepDim, "sum");
+        Checks.NotNull(x, op, "input");
+        if (x.DType == DType.Bool) x = x.ConvertedTo(DType.Int64);
+        var spec = ReductionAxes.Of(x.Shape, axes, keepDim, op);
         Tensor r;
         if (spec.IsAll)
         {
@@ -53,7 +69,7 @@ internal sealed class Sum(Tensor x, ReductionAxes axes) : Node(x)
         {
             r = spec.Reduce<AddOp>(x).ViewAs(spec.OutputShape);
         }
-        return ShouldRecord(x) ? r.Attach(new Sum(x, spec)) : r;
+        return Graph.Record(r, x, spec, static (x, spec) => new Sum(x, spec));
     }
 
     private protected override Tensor?[] Backward(Tensor g) => [g.Reshape(axes.KeptShape).BroadcastTo(axes.Input)];
@@ -73,22 +89,33 @@ internal sealed class Max : Node
         Save(x, kept);
     }
 
-    public static Tensor Apply(Tensor x, ReadOnlySpan<int> axes, bool keepDim)
+    public override IReadOnlyDictionary<string, object> Attributes => _axes.Describe();
+
+    /// <param name="x">The input.</param>
+    /// <param name="axes">The axes to reduce; empty for all.</param>
+    /// <param name="keepDim">Whether the reduced axes stay, with length 1.</param>
+    /// <param name="op">The method the user called (<c>Max</c>, or <c>Min</c>, which negates around this op), for messages.</param>
+    public static Tensor Apply(Tensor x, ReadOnlySpan<int> axes, bool keepDim, string op = "Max")
     {
-        var spec = ReductionAxes.Of(x.Shape, axes, keepDim, "max");
+        Checks.NotNull(x, op, "input");
+        if (x.DType == DType.Bool) throw new ArgumentException($"{op}: not defined for Bool tensors (shape {x.Shape}); use Any() or All(), or convert with .To(DType.Int64).");
+        var spec = ReductionAxes.Of(x.Shape, axes, keepDim, op);
         for (var i = 0; i < spec.Mask.Length; i++)
         {
             if (spec.Mask[i] && x.Shape[i] == 0)
-                throw new ArgumentException($"max: cannot reduce over axis {i} of length 0 (tensor shape {x.Shape}); the maximum of nothing is undefined.");
+                throw new ArgumentException($"{op}: cannot reduce over axis {i} of length 0 (tensor shape {x.Shape}); the {(op == "Min" ? "minimum" : "maximum")} of nothing is undefined.");
         }
         var kept = spec.Reduce<MaxOp>(x);
         var r = kept.ViewAs(spec.OutputShape);
-        return ShouldRecord(x) ? r.Attach(new Max(x, kept, spec)) : r;
+        return Graph.Record(r, x, (kept, spec), static (x, state) => new Max(x, state.kept, state.spec));
     }
 
     private protected override Tensor?[] Backward(Tensor g)
     {
-        var mask = Saved(0).ElementwiseEquals(Saved(1));
+        // The maximum's positions share the gradient. A NaN maximum is NaN's own: the gradient goes to the NaN
+        // positions (when the maximum is not NaN there are none, so "or is NaN" adds nothing).
+        var x = Saved(0);
+        var mask = (x.ElementwiseEquals(Saved(1)) | x.IsNaN()).To(g.DType);
         var share = mask / mask.Sum(ToAxes(_axes.Mask), keepDim: true);
         return [g.Reshape(_axes.KeptShape) * share];
     }

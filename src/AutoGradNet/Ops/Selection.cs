@@ -4,8 +4,8 @@ using AutoGradNet.Kernels;
 namespace AutoGradNet.Ops;
 
 /// <summary>
-/// where(cond, a, b): a where cond ≠ 0, else b, all three broadcast. ∂/∂a = cond, ∂/∂b = 1 − cond;
-/// the condition gets no gradient. The base of ReLU, clamping and the stable sigmoid.
+/// where(cond, a, b): a where cond is true, else b, all three broadcast. ∂/∂a = cond, ∂/∂b = ¬cond; the condition
+/// gets no gradient. The base of ReLU, clamping and the stable sigmoid.
 /// </summary>
 internal sealed class Where : Node
 {
@@ -13,13 +13,17 @@ internal sealed class Where : Node
 
     public static Tensor Apply(Tensor cond, Tensor a, Tensor b)
     {
-        ArgumentNullException.ThrowIfNull(cond);
-        Checks.SameDType(a, b, "where");
-        cond = cond.To(a.DType); // the condition only selects: its dtype does not matter
-        var shape = Shape.Broadcast(Shape.Broadcast(cond.Shape, a.Shape, "where"), b.Shape, "where");
-        var r = Tensor.Empty(shape, a.DType);
+        Checks.NotNull(cond, "Where", "condition");
+        Checks.NotNull(a, "Where", "true branch");
+        Checks.NotNull(b, "Where", "false branch");
+        var dtype = DTypes.Promote(a.DType, b.DType, "Where");
+        a = Promotion.Convert(a, dtype);
+        b = Promotion.Convert(b, dtype);
+        if (cond.DType != DType.Bool) cond = Compare.Apply<NotEqualOp>(cond, Tensor.Scalar(0, cond.DType), "Where"); // non-zero selects
+        var shape = Shape.Broadcast(Shape.Broadcast(cond.Shape, a.Shape, "Where"), b.Shape, "Where");
+        var r = Tensor.Empty(shape, dtype);
         Elementwise.Where(cond, a, b, r);
-        return ShouldRecord(a, b) ? r.Attach(new Where(cond, a, b)) : r;
+        return Graph.Record(r, [cond, a, b], 0, static (inputs, _) => new Where(inputs[0], inputs[1], inputs[2]));
     }
 
     private protected override Tensor?[] Backward(Tensor g)
@@ -30,13 +34,25 @@ internal sealed class Where : Node
     }
 }
 
-/// <summary>Elementwise comparisons and sign: piecewise constant, so they record nothing (their derivative is 0).</summary>
+/// <summary>Elementwise comparisons and predicates: they give Bool tensors and record nothing (their derivative is 0).</summary>
 internal static class Compare
 {
-    public static Tensor Apply<TOp>(Tensor a, Tensor b, string op) where TOp : IBinaryOp<TOp>
+    public static Tensor Apply<TOp>(Tensor a, Tensor b, string op) where TOp : ICompareOp
     {
-        var r = Tensor.Empty(Checks.BroadcastBinary(a, b, op), a.DType);
-        Elementwise.Binary<TOp>(a, b, r);
+        Checks.NotNull(a, op, "left operand");
+        Checks.NotNull(b, op, "right operand");
+        var dtype = DTypes.Promote(a.DType, b.DType, op);
+        if (dtype == DType.Bool) dtype = DType.Int64; // compare booleans as 0/1
+        var r = Tensor.Empty(Shape.Broadcast(a.Shape, b.Shape, op), DType.Bool);
+        Elementwise.Compare<TOp>(Promotion.Convert(a, dtype), Promotion.Convert(b, dtype), r);
+        return r;
+    }
+
+    public static Tensor Test<TOp>(Tensor x, string op) where TOp : IPredicateOp
+    {
+        Checks.NotNull(x, op, "input");
+        var r = Tensor.Empty(x.Shape, DType.Bool);
+        Elementwise.Predicate<TOp>(x.DType == DType.Bool ? x.ConvertedTo(DType.Int64) : x, r);
         return r;
     }
 }

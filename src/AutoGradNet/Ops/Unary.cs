@@ -1,90 +1,95 @@
+using System.Numerics;
+using System.Numerics.Tensors;
 using AutoGradNet.Autograd;
 using AutoGradNet.Kernels;
 
 namespace AutoGradNet.Ops;
 
-// Elementwise unary functions: forward through a SIMD kernel, derivative beside it.
-
-internal static class UnaryForward
-{
-    public static Tensor Run<TOp>(Tensor x, double arg = 0) where TOp : IUnaryOp
-    {
-        Checks.NotNull(x, "elementwise function", "input");
-        var r = Tensor.Empty(x.Shape, x.DType);
-        Elementwise.Unary<TOp>(x, r, arg);
-        return r;
-    }
-}
+// Elementwise unary primitives: each is its forward kernel and, beside it, its derivative.
 
 /// <summary>−x. d/dx = −1.</summary>
-internal sealed class Neg(Tensor x) : Node(x)
+internal readonly struct Neg : IUnaryFunction
 {
-    public static Tensor Apply(Tensor x)
-    {
-        var r = UnaryForward.Run<NegOp>(x);
-        return ShouldRecord(x) ? r.Attach(new Neg(x)) : r;
-    }
-
-    private protected override Tensor?[] Backward(Tensor g) => [-g];
+    public static string Name => "Neg";
+    public static Saves Saves => Saves.None;
+    public static void Forward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Negate(x, y);
+    public static Tensor Backward(Tensor g, Tensor x, Tensor y) => -g;
 }
 
 /// <summary>eˣ. d/dx = eˣ (the saved output).</summary>
-internal sealed class Exp : Node
+internal readonly struct Exp : IUnaryFunction
 {
-    private Exp(Tensor x, Tensor output) : base(x) => Save(output);
-
-    public static Tensor Apply(Tensor x)
-    {
-        var r = UnaryForward.Run<ExpOp>(x);
-        return ShouldRecord(x) ? r.Attach(new Exp(x, r)) : r;
-    }
-
-    private protected override Tensor?[] Backward(Tensor g) => [g * Saved(0)];
+    public static string Name => "Exp";
+    public static Saves Saves => Saves.Output;
+    public static void Forward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Exp(x, y);
+    public static Tensor Backward(Tensor g, Tensor x, Tensor y) => g * y;
 }
 
 /// <summary>ln x. d/dx = 1/x.</summary>
-internal sealed class Log : Node
+internal readonly struct Log : IUnaryFunction
 {
-    private Log(Tensor x) : base(x) => Save(x);
-
-    public static Tensor Apply(Tensor x)
-    {
-        var r = UnaryForward.Run<LogOp>(x);
-        return ShouldRecord(x) ? r.Attach(new Log(x)) : r;
-    }
-
-    private protected override Tensor?[] Backward(Tensor g) => [g / Saved(0)];
-}
-
-/// <summary>ln(1 + x), accurate for tiny x. d/dx = 1/(1 + x).</summary>
-internal sealed class Log1p : Node
-{
-    private Log1p(Tensor x) : base(x) => Save(x);
-
-    public static Tensor Apply(Tensor x)
-    {
-        var r = UnaryForward.Run<Log1pOp>(x);
-        return ShouldRecord(x) ? r.Attach(new Log1p(x)) : r;
-    }
-
-    private protected override Tensor?[] Backward(Tensor g) => [g / (Saved(0) + 1.0)];
+    public static string Name => "Log";
+    public static Saves Saves => Saves.Inputs;
+    public static void Forward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Log(x, y);
+    public static Tensor Backward(Tensor g, Tensor x, Tensor y) => g / x;
 }
 
 /// <summary>
-/// tanh x. d/dx = 1 − tanh²x (from the saved output). A primitive rather than the composite 2σ(2x) − 1, which
-/// loses all relative precision near 0.
+/// ln(1 + x), accurate for tiny x. d/dx = 1/(1 + x). With u = 1 + x (rounded), ln(1 + x) ≈ ln(u)·x/(u − 1), which
+/// cancels the rounding of u (Goldberg's method); exactly x when u rounds to 1.
 /// </summary>
-internal sealed class Tanh : Node
+internal readonly struct Log1p : IUnaryFunction
 {
-    private Tanh(Tensor x, Tensor output) : base(x) => Save(output);
+    public static string Name => "Log1p";
+    public static Saves Saves => Saves.Inputs;
 
-    public static Tensor Apply(Tensor x)
+    public static void Forward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var r = UnaryForward.Run<TanhOp>(x);
-        return ShouldRecord(x) ? r.Attach(new Tanh(x, r)) : r;
+        for (var i = 0; i < y.Length; i++)
+        {
+            var v = x[i];
+            var u = T.One + v;
+            y[i] = u == T.One ? v : (T.IsInfinity(u) ? T.Log(u) : T.Log(u) * v / (u - T.One));
+        }
     }
 
-    private protected override Tensor?[] Backward(Tensor g) => [g * (1.0 - Saved(0) * Saved(0))];
+    public static Tensor Backward(Tensor g, Tensor x, Tensor y) => g / (x + 1.0);
+}
+
+/// <summary>
+/// tanh x. d/dx = 1 − tanh²x (from the saved output). A primitive rather than the composite 2σ(2x) − 1, which loses
+/// all relative precision near 0. The scalar library function is used: TensorPrimitives.Tanh (System.Numerics.Tensors
+/// 10.0) loses relative precision near 0 (8e-8 at x = 1e-10 in float64; 3e-5 at 1e-4 and −0 at 1e-8 in float32).
+/// </summary>
+internal readonly struct Tanh : IUnaryFunction
+{
+    public static string Name => "Tanh";
+    public static Saves Saves => Saves.Output;
+
+    public static void Forward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (var i = 0; i < y.Length; i++) y[i] = T.Tanh(x[i]);
+    }
+
+    public static Tensor Backward(Tensor g, Tensor x, Tensor y) => g * (1.0 - y * y);
+}
+
+/// <summary>√x. d/dx = 1/(2√x) (from the saved output).</summary>
+internal readonly struct Sqrt : IUnaryFunction
+{
+    public static string Name => "Sqrt";
+    public static Saves Saves => Saves.Output;
+    public static void Forward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sqrt(x, y);
+    public static Tensor Backward(Tensor g, Tensor x, Tensor y) => g * 0.5 / y;
+}
+
+/// <summary>|x|. d/dx = sign(x) (0 at the kink, as in PyTorch).</summary>
+internal readonly struct Abs : IUnaryFunction
+{
+    public static string Name => "Abs";
+    public static Saves Saves => Saves.Inputs;
+    public static void Forward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Abs(x, y);
+    public static Tensor Backward(Tensor g, Tensor x, Tensor y) => g * x.Sign();
 }
 
 /// <summary>xᵖ for a scalar p. d/dx = p·xᵖ⁻¹.</summary>
@@ -98,68 +103,48 @@ internal sealed class Pow : Node
         Save(x);
     }
 
+    public override IReadOnlyDictionary<string, object> Attributes => new Dictionary<string, object> { ["exponent"] = _p };
+
     public static Tensor Apply(Tensor x, double p)
     {
-        var r = UnaryForward.Run<PowOp>(x, p);
-        return ShouldRecord(x) ? r.Attach(new Pow(x, p)) : r;
+        Checks.NotNull(x, "Pow", "input");
+        x = Promotion.ToFloating(x);
+        var r = Tensor.Empty(x.Shape, x.DType);
+        Elementwise.Unary<PowOp>(x, r, p);
+        return Graph.Record(r, x, p, static (x, p) => new Pow(x, p));
     }
 
     private protected override Tensor?[] Backward(Tensor g) =>
         [_p == 0 ? g * 0.0 : g * _p * (_p == 2 ? Saved(0) : Saved(0).Pow(_p - 1))];
 }
 
-/// <summary>√x. d/dx = 1/(2√x) (from the saved output).</summary>
-internal sealed class Sqrt : Node
-{
-    private Sqrt(Tensor x, Tensor output) : base(x) => Save(output);
-
-    public static Tensor Apply(Tensor x)
-    {
-        var r = UnaryForward.Run<SqrtOp>(x);
-        return ShouldRecord(x) ? r.Attach(new Sqrt(x, r)) : r;
-    }
-
-    private protected override Tensor?[] Backward(Tensor g) => [g * 0.5 / Saved(0)];
-}
-
-/// <summary>|x|. d/dx = sign(x) (0 at the kink, as in PyTorch).</summary>
-internal sealed class Abs : Node
-{
-    private Abs(Tensor x) : base(x) => Save(x);
-
-    public static Tensor Apply(Tensor x)
-    {
-        var r = UnaryForward.Run<AbsOp>(x);
-        return ShouldRecord(x) ? r.Attach(new Abs(x)) : r;
-    }
-
-    private protected override Tensor?[] Backward(Tensor g) => [g * Saved(0).Sign()];
-}
-
-/// <summary>A dtype conversion. ∂: the gradient converted back to the input's dtype.</summary>
+/// <summary>A dtype conversion. ∂: the gradient converted back to the input's dtype (recorded between float types only).</summary>
 internal sealed class Cast : Node
 {
     private readonly DType _source;
 
     private Cast(Tensor x) : base(x) => _source = x.DType;
 
+    public override IReadOnlyDictionary<string, object> Attributes => new Dictionary<string, object> { ["source"] = _source };
+
     public static Tensor Apply(Tensor x, DType dtype)
     {
         var r = x.ConvertedTo(dtype);
-        return ShouldRecord(x) ? r.Attach(new Cast(x)) : r;
+        return Graph.Record(r, x, static (x, _) => new Cast(x));
     }
 
     private protected override Tensor?[] Backward(Tensor g) => [g.To(_source)];
 }
 
-/// <summary>An out-of-place copy. d/dx = 1.</summary>
+/// <summary>An out-of-place copy into fresh contiguous storage. d/dx = 1.</summary>
 internal sealed class Clone(Tensor x) : Node(x)
 {
     public static Tensor Apply(Tensor x)
     {
+        Checks.NotNull(x, "Clone", "input");
         var r = Tensor.Empty(x.Shape, x.DType);
-        Array.Copy(x.Storage.Data, r.Storage.Data, x.Size);
-        return ShouldRecord(x) ? r.Attach(new Clone(x)) : r;
+        Elementwise.CopyInto(x, r);
+        return Graph.Record(r, x, static (x, _) => new Clone(x));
     }
 
     private protected override Tensor?[] Backward(Tensor g) => [g];

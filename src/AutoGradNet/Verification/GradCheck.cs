@@ -109,7 +109,7 @@ public static class GradCheck
             var grads = AutoGrad.Grad(output, inputs, seed, retainGraph: true, allowUnused: true);
             for (var k = 0; k < inputs.Length; k++)
             {
-                var g = grads[k].AsSpan<double>();
+                var g = grads[k].Dense<double>();
                 for (var e = 0; e < g.Length; e++) jacobians[k][o, e] = g[e];
             }
         }
@@ -122,15 +122,18 @@ public static class GradCheck
         var jacobians = Array.ConvertAll(inputs, t => new double[outputs, t.Size]);
         for (var k = 0; k < inputs.Length; k++)
         {
-            var values = inputs[k].AsSpan<double>();
-            for (var e = 0; e < values.Length; e++)
+            // Perturb through the input's strides: a non-contiguous (view) input is perturbed element by element too.
+            var input = inputs[k];
+            var storage = (double[])input.Storage.Data;
+            for (var e = 0; e < input.Size; e++)
             {
-                var original = values[e];
-                values[e] = original + epsilon;
+                var at = input.StorageIndex(e);
+                var original = storage[at];
+                storage[at] = original + epsilon;
                 var plus = function(all).ToArray();
-                values[e] = original - epsilon;
+                storage[at] = original - epsilon;
                 var minus = function(all).ToArray();
-                values[e] = original;
+                storage[at] = original;
                 for (var o = 0; o < outputs; o++) jacobians[k][o, e] = (plus[o] - minus[o]) / (2 * epsilon);
             }
         }

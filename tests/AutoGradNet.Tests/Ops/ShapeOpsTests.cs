@@ -43,7 +43,7 @@ public class ShapeOpsTests
         y.Shape.ShouldBe(new Shape(4, 2, 3));
         for (var i = 0; i < 2; i++)
             for (var j = 0; j < 3; j++)
-                for (var k = 0; k < 4; k++) y[k, i, j].ShouldBe(x[i, j, k]);
+                for (var k = 0; k < 4; k++) y.ItemAt(k, i, j).ShouldBe(x.ItemAt(i, j, k));
         var t = Random(5, [3, 5]).T;
         t.Shape.ShouldBe(new Shape(5, 3));
     }

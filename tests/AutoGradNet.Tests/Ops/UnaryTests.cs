@@ -79,8 +79,8 @@ public class UnaryTests
         ShouldPassGradCheck(x => x[0].Clone() * x[0], Random(9, [2, 3]));
         var a = Random(10, [3]);
         var c = a.Clone();
-        using (Tensor.NoGrad()) c[0] = 100;
-        a[0].ShouldNotBe(100);
+        using (Tensor.NoGrad()) c.SetItemAt(100, 0);
+        a.ItemAt(0).ShouldNotBe(100);
     }
 
     [Fact]

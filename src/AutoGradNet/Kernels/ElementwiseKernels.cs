@@ -1,0 +1,139 @@
+using System.Numerics;
+
+namespace AutoGradNet.Kernels;
+
+/// <summary>
+/// Elementwise kernels over whole tensors, with numpy broadcasting for binary ones. Inputs are read through their
+/// strides (views are not copied first); results are fresh contiguous tensors.
+/// </summary>
+internal static class Elementwise
+{
+    /// <summary>Computes <c>op(a, b)</c> into contiguous <paramref name="result"/>, whose shape is the broadcast of both; all share its dtype.</summary>
+    public static void Binary<TOp>(Tensor a, Tensor b, Tensor result) where TOp : IBinaryOp<TOp>
+        => Dispatch.Numeric(result.DType, new BinaryKernel<TOp>(a, b, result));
+
+    /// <summary>Applies a floating-point unary function into contiguous <paramref name="result"/>.</summary>
+    public static void Unary<TOp>(Tensor x, Tensor result, double arg = 0) where TOp : IUnaryOp
+        => Dispatch.Run(result.DType, new UnaryKernel<TOp>(x, result, arg));
+
+    /// <summary>Writes <c>op(a, b)</c> (operands of one numeric dtype, broadcast) into Bool <paramref name="result"/>.</summary>
+    public static void Compare<TOp>(Tensor a, Tensor b, Tensor result) where TOp : ICompareOp
+        => Dispatch.Numeric(a.DType, new CompareKernel<TOp>(a, b, result));
+
+    /// <summary>Writes <c>op(x)</c> for each element of numeric <paramref name="x"/> into Bool <paramref name="result"/>.</summary>
+    public static void Predicate<TOp>(Tensor x, Tensor result) where TOp : IPredicateOp
+        => Dispatch.Numeric(x.DType, new PredicateKernel<TOp>(x, result));
+
+    /// <summary>Elementwise <c>cond ? a : b</c> (cond Bool) with all three broadcast to <paramref name="result"/>'s shape.</summary>
+    public static void Where(Tensor cond, Tensor a, Tensor b, Tensor result)
+        => Dispatch.Copy(result.DType, new WhereKernel(cond, a, b, result));
+
+    /// <summary>
+    /// Writes <paramref name="x"/>, broadcast to <paramref name="target"/>'s shape, into <paramref name="target"/>
+    /// through its strides (it may be a view); the dtypes must match.
+    /// </summary>
+    public static void CopyInto(Tensor x, Tensor target)
+        => Dispatch.Copy(target.DType, new CopyKernel(x, target));
+
+    /// <summary>The elements of <paramref name="t"/> broadcast to <paramref name="shape"/>, in row-major order (no copy when already so).</summary>
+    public static ReadOnlySpan<T> Expand<T>(Tensor t, Shape shape)
+    {
+        if (t.Shape == shape) return t.Dense<T>();
+        var buffer = new T[shape.Size];
+        Strided.Gather<T>(t.StorageSpan<T>(), t.BroadcastStrides(shape), shape, buffer);
+        return buffer;
+    }
+
+    private readonly struct UnaryKernel<TOp>(Tensor x, Tensor result, double arg) : IKernel where TOp : IUnaryOp
+    {
+        public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
+            => TOp.Apply<T>(x.Dense<T>(), result.AsSpan<T>(), T.CreateTruncating(arg));
+    }
+
+    private readonly struct CopyKernel(Tensor x, Tensor target) : ICopyKernel
+    {
+        public void Run<T>() where T : unmanaged
+        {
+            var src = Expand<T>(x, target.Shape);
+            if (target.IsContiguous) src.CopyTo(target.AsSpan<T>());
+            else Strided.Scatter(src, ((T[])target.Storage.Data).AsSpan(target.StorageOffset), target.StrideArray, target.Shape);
+        }
+    }
+
+    private readonly struct WhereKernel(Tensor cond, Tensor a, Tensor b, Tensor result) : ICopyKernel
+    {
+        public void Run<T>() where T : unmanaged
+        {
+            var c = Expand<bool>(cond, result.Shape);
+            var x = Expand<T>(a, result.Shape);
+            var y = Expand<T>(b, result.Shape);
+            var d = result.AsSpan<T>();
+            for (var i = 0; i < d.Length; i++) d[i] = c[i] ? x[i] : y[i];
+        }
+    }
+
+    private readonly struct CompareKernel<TOp>(Tensor a, Tensor b, Tensor result) : INumericKernel where TOp : ICompareOp
+    {
+        public void Run<T>() where T : unmanaged, INumber<T>
+        {
+            var x = Expand<T>(a, result.Shape);
+            var y = Expand<T>(b, result.Shape);
+            var d = result.AsSpan<bool>();
+            for (var i = 0; i < d.Length; i++) d[i] = TOp.Test(x[i], y[i]);
+        }
+    }
+
+    private readonly struct PredicateKernel<TOp>(Tensor x, Tensor result) : INumericKernel where TOp : IPredicateOp
+    {
+        public void Run<T>() where T : unmanaged, INumber<T>
+        {
+            var src = x.Dense<T>();
+            var d = result.AsSpan<bool>();
+            for (var i = 0; i < d.Length; i++) d[i] = TOp.Test(src[i]);
+        }
+    }
+
+    private readonly struct BinaryKernel<TOp>(Tensor a, Tensor b, Tensor result) : INumericKernel where TOp : IBinaryOp<TOp>
+    {
+        public void Run<T>() where T : unmanaged, INumber<T>
+        {
+            var d = result.AsSpan<T>();
+            var shape = result.Shape;
+            if (shape.Size == 0) return;
+            bool aFull = a.Shape == shape && a.IsContiguous, bFull = b.Shape == shape && b.IsContiguous;
+            ReadOnlySpan<T> x = a.StorageSpan<T>(), y = b.StorageSpan<T>();
+            if (aFull && bFull) { TOp.Apply(x[..d.Length], y[..d.Length], d); return; }
+            if (aFull && b.Size == 1) { TOp.Apply(x[..d.Length], y[0], d); return; }
+            if (bFull && a.Size == 1) { TOp.Apply(x[0], y[..d.Length], d); return; }
+
+            // General case: walk the output row by row. Within a row an operand is contiguous (stride 1), a single
+            // repeated value (stride 0), or strided, in which case the row is gathered into a scratch buffer first.
+            var sa = a.BroadcastStrides(shape);
+            var sb = b.BroadcastStrides(shape);
+            var n = shape[shape.Rank - 1];
+            int ia = n == 1 ? 1 : sa[^1], ib = n == 1 ? 1 : sb[^1];
+            var oa = Strided.RowOffsets(shape, sa);
+            var ob = Strided.RowOffsets(shape, sb);
+            var rowA = ia is 0 or 1 ? [] : new T[n];
+            var rowB = ib is 0 or 1 ? [] : new T[n];
+            for (var r = 0; r < oa.Length; r++)
+            {
+                var dst = d.Slice(r * n, n);
+                var ra = Row(x, oa[r], ia, n, rowA);
+                var rb = Row(y, ob[r], ib, n, rowB);
+                if (ia != 0 && ib != 0) TOp.Apply(ra, rb, dst);
+                else if (ia != 0) TOp.Apply(ra, y[ob[r]], dst);
+                else if (ib != 0) TOp.Apply(x[oa[r]], rb, dst);
+                else dst.Fill(TOp.Apply(x[oa[r]], y[ob[r]]));
+            }
+        }
+
+        private static ReadOnlySpan<T> Row<T>(ReadOnlySpan<T> src, int offset, int stride, int n, T[] scratch)
+        {
+            if (stride == 0) return default;
+            if (stride == 1) return src.Slice(offset, n);
+            for (var j = 0; j < n; j++) scratch[j] = src[offset + j * stride];
+            return scratch;
+        }
+    }
+}
