@@ -13,8 +13,8 @@ Regenerating with another torch version may change values in the last bits and t
 Format (see TorchReference.cs): every tensor is {"shape", "dtype", "data"} with data flat and
 row-major; float64 values are written with full repr precision, NaN/Infinity/-Infinity as the
 strings "NaN", "Infinity", "-Infinity"; int64 values as JSON integers; bool values as 0/1.
-"grad_output" seeds outputs[0]; "grads" holds one entry per input (null when the input does not
-require grad), computed with torch.autograd.grad(outputs[0], inputs, grad_outputs=grad_output);
+"grad_output" (a float64 tensor) seeds outputs[0]; "grads" holds one entry per input (null when
+the input does not require grad), computed with torch.autograd.grad(outputs[0], inputs, grad_outputs=grad_output);
 non-differentiable ops (argmax, one_hot, result_type) have grad_output null and all grads null.
 Multi-output ops (max with dim, sort, topk) list values first, then int64 indices.
 Conventions in "attrs": "dim": null means all elements; inputs are in the torch call's order except
@@ -122,8 +122,8 @@ def add(name, op, attrs, inputs, fn, differentiable=True, note=None):
         "attrs": enc_attr(attrs),
         "inputs": [enc_tensor(t, t.requires_grad) for t in leaves],
         "outputs": [enc_tensor(o) for o in outs],
-        "grad_output": None if grad_output is None else {"shape": list(grad_output.shape), "data": enc_tensor(grad_output)["data"]},
-        "grads": [None if g is None else {"shape": list(g.shape), "data": enc_tensor(g)["data"]} for g in grads],
+        "grad_output": None if grad_output is None else enc_tensor(grad_output),
+        "grads": [None if g is None else enc_tensor(g) for g in grads],
     }
     if note is not None:
         case["note"] = note
