@@ -431,9 +431,13 @@ add("index_dim0_negative", "index", {"dim": 0}, [rect, i64([-1, 0, -3])], lambda
 add("index_3d_dim0", "index", {"dim": 0}, [x3, i64([1, 1, 0])], lambda x, i: x[i])
 
 mask35 = torch.rand(3, 5) < 0.5
-add("masked_select_full", "masked_select", {}, [rect, mask35], lambda x, m: x[m])
-add("masked_select_leading_dim", "masked_select", {}, [rect, torch.tensor([True, False, True])], lambda x, m: x[m])
-add("masked_select_3d_leading_dims", "masked_select", {}, [x3, torch.tensor([[True, False, True], [False, False, True]])], lambda x, m: x[m])
+add("masked_select_full", "masked_select", {}, [rect, mask35], lambda x, m: x[m],
+    note="x[mask] with mask of x's shape: a 1-D result, as torch.masked_select")
+# x[mask] with a mask over the leading dims selects whole sub-tensors (this is not torch.masked_select broadcasting)
+add("masked_select_leading_dim", "masked_select", {}, [rect, torch.tensor([True, False, True])], lambda x, m: x[m],
+    note="x[mask] with mask over dim 0 only: selects whole rows, result [count, 5]")
+add("masked_select_3d_leading_dims", "masked_select", {}, [x3, torch.tensor([[True, False, True], [False, False, True]])], lambda x, m: x[m],
+    note="x[mask] with mask over dims 0 and 1: result [count, 4]")
 
 # ---------------------------------------------------------------- type promotion
 
