@@ -83,7 +83,13 @@ Console.WriteLine();
 Console.WriteLine($"final loss {Fmt(finalLoss.Item())}");
 Console.WriteLine("The tutorial's hand-derived d_weights are the descent direction (minus the gradient),");
 Console.WriteLine($"so compare autograd's gradient with their negation: max |difference| = {worst.ToString("0.###e+00", CultureInfo.InvariantCulture)}");
-return worst <= 1e-12 ? 0 : 1;
+if (worst <= 1e-12) return 0;
+
+// Exit code 1: the run finished but its result is wrong. Say why, rather than leave only a number.
+Console.Error.WriteLine(double.IsFinite(finalLoss.Item())
+    ? "error: autograd's gradient and the hand-derived one differ by more than 1e-12 (max |difference| above)"
+    : $"error: training diverged: the final loss is {Fmt(finalLoss.Item())}, so there is no gradient to check; try a smaller --lr");
+return 1;
 
 static double MaxAbsDiff(Tensor a, Tensor b) => (a - b).Abs().Max().Item();
 
@@ -91,35 +97,56 @@ static string Fmt(double v) => v.ToString("0.000000", CultureInfo.InvariantCultu
 
 static string Describe(Tensor t) => "[" + string.Join(", ", t.ToArray()) + "]ᵀ";
 
-/// <summary>Command-line options: --seed N, --iterations N, --lr X, --bias, --targets a|b.</summary>
+/// <summary>
+/// Command-line options: --seed N, --iterations N, --lr X, --bias, --targets a|b. Numbers are read
+/// with the invariant culture and without thousands separators, so "--lr 1,5" is an error, not 15.
+/// </summary>
 internal sealed record Options(int Seed, int Iterations, double LearningRate, bool Bias, string Variant)
 {
+    /// <summary>The options, or null after printing the reason and the usage to stderr (exit code 2).</summary>
     public static Options? Parse(string[] args)
     {
         var o = new Options(Seed: 1, Iterations: 1500, LearningRate: 1.0, Bias: false, Variant: "a");
         for (var i = 0; i < args.Length; i++)
         {
-            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            var option = args[i];
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{option} needs a value");
             try
             {
-                o = args[i] switch
+                o = option switch
                 {
-                    "--seed" => o with { Seed = int.Parse(Next(), CultureInfo.InvariantCulture) },
-                    "--iterations" => o with { Iterations = int.Parse(Next(), CultureInfo.InvariantCulture) },
-                    "--lr" => o with { LearningRate = double.Parse(Next(), CultureInfo.InvariantCulture) },
+                    // new Random(-n) draws the same numbers as new Random(n), so only 0 and up are seeds.
+                    "--seed" => o with { Seed = WholeNumber(option, Next(), min: 0) },
+                    "--iterations" => o with { Iterations = WholeNumber(option, Next(), min: 1) },
+                    "--lr" => o with { LearningRate = PositiveNumber(option, Next()) },
                     "--bias" => o with { Bias = true },
-                    "--targets" => o with { Variant = Next() is var v && v is "a" or "b" ? v : throw new ArgumentException($"--targets takes a or b, not {v}") },
-                    _ => throw new ArgumentException($"unknown option {args[i]}"),
+                    "--targets" => o with { Variant = Next() is var v && v is "a" or "b" ? v : throw new ArgumentException($"--targets takes a or b, not '{v}'") },
+                    _ => throw new ArgumentException($"unknown option '{option}'"),
                 };
             }
-            catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
+            catch (ArgumentException e)
             {
                 Console.Error.WriteLine($"error: {e.Message}");
                 Console.Error.WriteLine("usage: TwoLayerNetwork [--seed N] [--iterations N] [--lr X] [--bias] [--targets a|b]");
+                Console.Error.WriteLine("  --seed N: 0 or more (default 1); --iterations N: 1 or more (default 1500)");
+                Console.Error.WriteLine("  --lr X: a finite number greater than 0, such as 0.5 or 1e-2 (default 1)");
                 Console.Error.WriteLine("  --targets a: y = [0, 1, 1, 0] (default); b: y = [1, 1, 0, 0]");
                 return null;
             }
         }
         return o;
     }
+
+    private static int WholeNumber(string option, string text, int min) =>
+        !int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n)
+            ? throw new ArgumentException($"{option} takes a whole number, not '{text}'")
+            : n < min ? throw new ArgumentException($"{option} must be at least {min}, not '{text}'")
+            : n;
+
+    private static double PositiveNumber(string option, string text) =>
+        !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var x)
+            ? throw new ArgumentException($"{option} takes a number such as 0.5 or 1e-2 (a dot for decimals, no thousands separators), not '{text}'")
+            : !double.IsFinite(x) ? throw new ArgumentException($"{option} must be a finite number, not '{text}'")
+            : !(x > 0) ? throw new ArgumentException($"{option} must be greater than 0, not '{text}'")
+            : x;
 }
