@@ -10,6 +10,15 @@ public sealed partial class Tensor
     private const string IndexerName = "Indexer";
 
     /// <summary>
+    /// A 0-d <see cref="DType.Float64"/> tensor holding <paramref name="value"/> (<see cref="Scalar"/>), so that
+    /// <c>x[0, 1] = 5.0</c> and <c>x[mask] = 0</c> read naturally; the indexer converts the value to the target's
+    /// dtype. Operators with a <see cref="double"/> operand (<c>x * 2.0</c>) keep using their scalar overloads, which
+    /// take the tensor's dtype; <c>x == 5.0</c> does not compile (compare elements with <c>x.ElementwiseEquals(Tensor.Scalar(5, x.DType))</c>).
+    /// Where a method takes only a <see cref="Tensor"/>, the converted number is Float64, which does not mix with a Float32 tensor.
+    /// </summary>
+    public static implicit operator Tensor(double value) => Scalar(value);
+
+    /// <summary>
     /// PyTorch-style indexing, recorded so gradients flow through it. Each entry indexes the next axis: an integer
     /// (<c>x[1]</c>, <c>x[^1]</c>) selects one position and removes the axis; a range (<c>x[1..3]</c>, <c>x[..]</c>)
     /// or <see cref="TensorIndex.Slice"/> keeps a run of positions (bounds clamped as in Python); <see cref="TensorIndex.Ellipsis"/>
@@ -26,7 +35,7 @@ public sealed partial class Tensor
     /// (broadcast, converted to this dtype) into the view; with an index tensor or mask it writes the selected
     /// positions (PyTorch's <c>index_put_</c> / <c>masked_fill_</c>; the last write wins on repeated indices). As for
     /// every in-place write, a tensor that requires grad (or a view of one) can be assigned to only under
-    /// <see cref="NoGrad"/>. Write a number as <c>x[0, 1] = Tensor.Scalar(5)</c>.
+    /// <see cref="NoGrad"/>. A number converts implicitly: <c>x[0, 1] = 5.0</c>.
     /// </para>
     /// </summary>
     /// <exception cref="ArgumentException">Too many indices, two ellipses, more than one tensor index, an index tensor that is not Int64 or Bool, a mask whose shape does not match the axes it covers, or an assigned value that does not broadcast.</exception>

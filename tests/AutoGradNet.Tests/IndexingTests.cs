@@ -220,6 +220,22 @@ public class IndexingTests
     }
 
     [Fact]
+    public void A_number_converts_implicitly_so_assignment_reads_like_python()
+    {
+        var x = Tensor.Zeros([2, 3], DType.Float32);
+        x[0, 1] = 5.0;
+        x[1] = 2;
+        x[x > 4] = -1;
+        x.ToArray().ShouldBe([0.0, -1, 0, 2, 2, 2]);
+        x.DType.ShouldBe(DType.Float32);
+        Tensor t = 3;
+        t.Rank.ShouldBe(0);
+        t.DType.ShouldBe(DType.Float64);
+        (x * 2.0).DType.ShouldBe(DType.Float32); // the scalar operator overloads still win over the conversion
+        (Tensor.FromArray([1L, 2], 2) + 1).DType.ShouldBe(DType.Int64);
+    }
+
+    [Fact]
     public void Assigning_through_an_index_tensor_or_a_mask_writes_the_selected_positions()
     {
         var x = Arange(3, 4);
