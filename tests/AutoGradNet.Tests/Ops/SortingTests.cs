@@ -227,6 +227,48 @@ public class SortingTests
         x.MinWithIndices(1).Indices.ToArray<long>().ShouldBe([1L, 1]);
     }
 
+    public static TheoryData<DType> SortDTypes => [DType.Float64, DType.Float32, DType.Int64];
+
+    [Theory]
+    [MemberData(nameof(SortDTypes))]
+    public void Sorting_kernels_are_right_at_every_length_from_0_to_40_along_a_contiguous_and_a_strided_axis(DType dtype)
+    {
+        var rng = new Random(21);
+        for (var n = 0; n <= 40; n++)
+        {
+            // Few distinct values, so ties are common; LINQ's OrderBy is a stable sort to compare with.
+            var data = Enumerable.Range(0, 2 * n * 3).Select(_ => (double)rng.Next(-3, 4)).ToArray();
+            var x = Tensor.FromArray(data, 2, n, 3).To(DType.Int64).To(dtype);
+            foreach (var (t, axis) in new[] { (x, 1), (x.Transpose(1, 2), 2) })
+            {
+                var lanes = t.Transpose(axis, -1).Contiguous().ToArray().Chunk(Math.Max(n, 1)).Where(_ => n > 0).ToArray();
+                var (values, indices) = t.Sort(axis, descending: true);
+                var k = Math.Min(n, 3);
+                var top = t.TopK(k, axis, largest: false);
+                var sortedIdx = indices.Transpose(axis, -1).Contiguous().ToArray<long>();
+                var sortedVal = values.Transpose(axis, -1).Contiguous().ToArray();
+                var topIdx = top.Indices.Transpose(axis, -1).Contiguous().ToArray<long>();
+                for (var r = 0; r < lanes.Length; r++)
+                {
+                    var lane = lanes[r];
+                    var down = Enumerable.Range(0, n).OrderByDescending(i => lane[i]).Select(i => (long)i).ToArray();
+                    var up = Enumerable.Range(0, n).OrderBy(i => lane[i]).Select(i => (long)i).Take(k).ToArray();
+                    sortedIdx.Skip(r * n).Take(n).ShouldBe(down, $"Sort n={n} lane {r}");
+                    sortedVal.Skip(r * n).Take(n).ShouldBe(down.Select(i => lane[i]), $"Sort values n={n} lane {r}");
+                    topIdx.Skip(r * k).Take(k).ShouldBe(up, $"TopK n={n} lane {r}");
+                }
+                if (n == 0) continue;
+                var argMax = t.ArgMax(axis).ToArray<long>(); // the reduced axis removed: lanes in row-major order
+                var argMin = t.ArgMin(axis, keepDim: true).Transpose(axis, -1).Contiguous().ToArray<long>();
+                for (var r = 0; r < lanes.Length; r++)
+                {
+                    argMax[r].ShouldBe(Array.IndexOf(lanes[r], lanes[r].Max()), $"ArgMax n={n} lane {r}");
+                    argMin[r].ShouldBe(Array.IndexOf(lanes[r], lanes[r].Min()), $"ArgMin n={n} lane {r}");
+                }
+            }
+        }
+    }
+
     [Fact]
     public void Float32_sort_gradient_matches_float64()
     {
