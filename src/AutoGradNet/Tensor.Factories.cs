@@ -128,16 +128,18 @@ public sealed partial class Tensor
     public static Tensor Uniform(Shape shape, Random random) => Uniform(shape, 0, 1, random);
 
     /// <summary>Values drawn uniformly from <c>[low, high)</c> with a fixed <paramref name="seed"/>.</summary>
-    /// <exception cref="ArgumentException">A bound is not finite, or <paramref name="low"/> &gt; <paramref name="high"/>.</exception>
+    /// <exception cref="ArgumentException">A bound is not finite, <paramref name="low"/> &gt; <paramref name="high"/>, or <paramref name="dtype"/> is not floating point.</exception>
     public static Tensor Uniform(Shape shape, double low, double high, int seed, DType dtype = DType.Float64)
         => Uniform(shape, low, high, new Random(seed), dtype);
 
     /// <summary>Values drawn uniformly from <c>[low, high)</c> with <paramref name="random"/>.</summary>
-    /// <exception cref="ArgumentException">A bound is not finite, or <paramref name="low"/> &gt; <paramref name="high"/>.</exception>
+    /// <exception cref="ArgumentException">A bound is not finite, <paramref name="low"/> &gt; <paramref name="high"/>, or <paramref name="dtype"/> is not floating point.</exception>
     public static Tensor Uniform(Shape shape, double low, double high, Random random, DType dtype = DType.Float64)
     {
         ArgumentNullException.ThrowIfNull(shape);
         ArgumentNullException.ThrowIfNull(random);
+        if (!dtype.IsFloatingPoint())
+            throw new ArgumentException($"Uniform: random values need a floating-point dtype, got {dtype}; draw in Float64, then convert with .To(DType.Int64) or compare (x < 0.5) for integers or masks.", nameof(dtype));
         if (!double.IsFinite(low) || !double.IsFinite(high) || low > high)
             throw new ArgumentException($"Uniform: expected finite bounds with low <= high, got low {low} and high {high}.");
         var values = new double[shape.Size];
@@ -152,16 +154,18 @@ public sealed partial class Tensor
     public static Tensor Normal(Shape shape, Random random) => Normal(shape, 0, 1, random);
 
     /// <summary>Values drawn from a normal distribution with a fixed <paramref name="seed"/>.</summary>
-    /// <exception cref="ArgumentException"><paramref name="mean"/> is not finite, or <paramref name="std"/> is negative or not finite.</exception>
+    /// <exception cref="ArgumentException"><paramref name="mean"/> is not finite, <paramref name="std"/> is negative or not finite, or <paramref name="dtype"/> is not floating point.</exception>
     public static Tensor Normal(Shape shape, double mean, double std, int seed, DType dtype = DType.Float64)
         => Normal(shape, mean, std, new Random(seed), dtype);
 
     /// <summary>Values drawn from a normal distribution (Box–Muller) with <paramref name="random"/>.</summary>
-    /// <exception cref="ArgumentException"><paramref name="mean"/> is not finite, or <paramref name="std"/> is negative or not finite.</exception>
+    /// <exception cref="ArgumentException"><paramref name="mean"/> is not finite, <paramref name="std"/> is negative or not finite, or <paramref name="dtype"/> is not floating point.</exception>
     public static Tensor Normal(Shape shape, double mean, double std, Random random, DType dtype = DType.Float64)
     {
         ArgumentNullException.ThrowIfNull(shape);
         ArgumentNullException.ThrowIfNull(random);
+        if (!dtype.IsFloatingPoint())
+            throw new ArgumentException($"Normal: random values need a floating-point dtype, got {dtype}; draw in Float64, then convert with .To(DType.Int64) or compare (x < 0.5) for integers or masks.", nameof(dtype));
         if (!double.IsFinite(mean) || !double.IsFinite(std) || std < 0)
             throw new ArgumentException($"Normal: expected a finite mean and a finite std >= 0, got mean {mean} and std {std}.");
         var values = new double[shape.Size];

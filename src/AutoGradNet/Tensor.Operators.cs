@@ -214,15 +214,23 @@ public sealed partial class Tensor
     /// </summary>
     public static Tensor Where(Tensor condition, Tensor ifTrue, Tensor ifFalse)
     {
-        ArgumentNullException.ThrowIfNull(condition);
+        Ops.Checks.NotNull(condition, "Where", "condition");
         return Ops.Where.Apply(condition, ifTrue, ifFalse);
     }
 
     /// <summary><see cref="Where(Tensor, Tensor, Tensor)"/> with a scalar for the false branch.</summary>
-    public static Tensor Where(Tensor condition, Tensor ifTrue, double ifFalse) => Where(condition, ifTrue, ScalarLike(ifTrue, ifFalse));
+    public static Tensor Where(Tensor condition, Tensor ifTrue, double ifFalse)
+    {
+        Checks.NotNull(ifTrue, "Where", "ifTrue operand");
+        return Where(condition, ifTrue, ScalarLike(ifTrue, ifFalse));
+    }
 
     /// <summary><see cref="Where(Tensor, Tensor, Tensor)"/> with a scalar for the true branch.</summary>
-    public static Tensor Where(Tensor condition, double ifTrue, Tensor ifFalse) => Where(condition, ScalarLike(ifFalse, ifTrue), ifFalse);
+    public static Tensor Where(Tensor condition, double ifTrue, Tensor ifFalse)
+    {
+        Checks.NotNull(ifFalse, "Where", "ifFalse operand");
+        return Where(condition, ScalarLike(ifFalse, ifTrue), ifFalse);
+    }
 
     /// <summary>
     /// <see cref="Where(Tensor, Tensor, Tensor)"/> with scalars for both branches: the result has the condition's shape
@@ -230,7 +238,7 @@ public sealed partial class Tensor
     /// </summary>
     public static Tensor Where(Tensor condition, double ifTrue, double ifFalse, DType dtype = DType.Float64)
     {
-        ArgumentNullException.ThrowIfNull(condition);
+        Ops.Checks.NotNull(condition, "Where", "condition");
         return Where(condition, Scalar(ifTrue, dtype), Scalar(ifFalse, dtype));
     }
 
@@ -238,13 +246,22 @@ public sealed partial class Tensor
     /// Elementwise maximum of two tensors (broadcast); where they tie the gradient goes to <c>this</c>.
     /// NaN in either operand gives NaN, as in PyTorch.
     /// </summary>
-    public Tensor Maximum(Tensor other) => Where(SelectsThis(this >= other), this, other);
+    public Tensor Maximum(Tensor other) => Where(SelectsThis(CheckBinary(other, "Maximum") >= other), this, other);
 
     /// <summary>
     /// Elementwise minimum of two tensors (broadcast); where they tie the gradient goes to <c>this</c>.
     /// NaN in either operand gives NaN, as in PyTorch.
     /// </summary>
-    public Tensor Minimum(Tensor other) => Where(SelectsThis(this <= other), this, other);
+    public Tensor Minimum(Tensor other) => Where(SelectsThis(CheckBinary(other, "Minimum") <= other), this, other);
+
+    /// <summary>Checks a composite binary op's operands under its own name (not its inner primitives'); returns this.</summary>
+    private Tensor CheckBinary(Tensor? other, string op)
+    {
+        Ops.Checks.NotNull(other, op, "right operand");
+        DTypes.Promote(DType, other!.DType, op);
+        Shape.Broadcast(Shape, other.Shape, op);
+        return this;
+    }
 
     /// <summary>
     /// The selection mask for Maximum/Minimum: a NaN in <c>this</c> is selected; a NaN in the other operand already
@@ -279,7 +296,11 @@ public sealed partial class Tensor
     public Tensor Sqrt() => Unary<Ops.Sqrt>.Apply(this);
 
     /// <summary>Absolute value elementwise (its gradient at 0 is 0).</summary>
-    public Tensor Abs() => DType.IsFloatingPoint() ? Unary<Ops.Abs>.Apply(this) : Where(this < 0, -this, this);
+    public Tensor Abs() => DType.IsFloatingPoint() ? Unary<Ops.Abs>.Apply(this) : Where(this < 0, -NotBool("Abs"), this);
+
+    /// <summary>This tensor, unless it is Bool, on which <paramref name="op"/> (a negating op) is undefined.</summary>
+    private Tensor NotBool(string op) => DType != DType.Bool ? this : throw new ArgumentException(
+        $"{op}: not defined for Bool tensors (shape {Shape}); use Any() or All() or the logical operators, or convert with .To(DType.Int64).");
 
     /// <summary>−1, 0 or +1 elementwise, in this tensor's dtype; NaN stays NaN (not differentiable: its derivative is 0 wherever it exists).</summary>
     public Tensor Sign()

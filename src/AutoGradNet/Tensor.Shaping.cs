@@ -12,7 +12,7 @@ public sealed partial class Tensor
     public Tensor Sum(int axis, bool keepDim = false) => Ops.Sum.Apply(this, [axis], keepDim);
 
     /// <summary>Sum over several axes; an empty list means all axes.</summary>
-    public Tensor Sum(int[] axes, bool keepDim = false) => Ops.Sum.Apply(this, axes, keepDim);
+    public Tensor Sum(int[] axes, bool keepDim = false) => Ops.Sum.Apply(this, AxesNotNull(axes, "Sum"), keepDim);
 
     /// <summary>Mean of all elements, as a 0-d tensor.</summary>
     public Tensor Mean() => Mean([], keepDim: false);
@@ -23,7 +23,7 @@ public sealed partial class Tensor
     /// <summary>Mean over several axes; an empty list means all axes.</summary>
     public Tensor Mean(int[] axes, bool keepDim = false)
     {
-        var sum = Ops.Sum.Apply(Ops.Promotion.ToFloating(this), axes, keepDim, "Mean");
+        var sum = Ops.Sum.Apply(Ops.Promotion.ToFloating(this), AxesNotNull(axes, "Mean"), keepDim, "Mean");
         var count = sum.Size == 0 ? 1 : Size / sum.Size;
         return sum / count;
     }
@@ -35,16 +35,22 @@ public sealed partial class Tensor
     public Tensor Max(int axis, bool keepDim = false) => Ops.Max.Apply(this, [axis], keepDim);
 
     /// <summary>Largest element over several axes; an empty list means all axes.</summary>
-    public Tensor Max(int[] axes, bool keepDim = false) => Ops.Max.Apply(this, axes, keepDim);
+    public Tensor Max(int[] axes, bool keepDim = false) => Ops.Max.Apply(this, AxesNotNull(axes, "Max"), keepDim);
 
     /// <summary>Smallest element over several axes (as <c>-(-x).Max(axes)</c>); an empty list means all axes.</summary>
-    public Tensor Min(int[] axes, bool keepDim = false) => -Ops.Max.Apply(-this, axes, keepDim, "Min");
+    public Tensor Min(int[] axes, bool keepDim = false) => -Ops.Max.Apply(-NotBool("Min"), AxesNotNull(axes, "Min"), keepDim, "Min");
 
     /// <summary>Smallest element along <paramref name="axis"/> (as <c>-(-x).Max(axis)</c>).</summary>
-    public Tensor Min(int axis, bool keepDim = false) => -Ops.Max.Apply(-this, [axis], keepDim, "Min");
+    public Tensor Min(int axis, bool keepDim = false) => -Ops.Max.Apply(-NotBool("Min"), [axis], keepDim, "Min");
 
     /// <summary>Smallest element, as a 0-d tensor.</summary>
-    public Tensor Min() => -Ops.Max.Apply(-this, [], keepDim: false, "Min");
+    public Tensor Min() => -Ops.Max.Apply(-NotBool("Min"), [], keepDim: false, "Min");
+
+    /// <summary>
+    /// <paramref name="axes"/>, checked: a null array would otherwise read as an empty span, which means "all axes".
+    /// </summary>
+    private static int[] AxesNotNull(int[] axes, string op) =>
+        axes ?? throw new ArgumentNullException(nameof(axes), $"{op}: axes is null; pass [] to reduce over all axes.");
 
     /// <summary>
     /// Matrix product with numpy/PyTorch semantics: 1-D·1-D is a dot product (0-d), 2-D·1-D a matrix-vector
@@ -303,6 +309,7 @@ public sealed partial class Tensor
             throw new ArgumentOutOfRangeException(nameof(axis), axis, $"Stack: axis {axis} is out of range for tensors of shape {tensors[0].Shape}; expected [{-rank - 1}, {rank}].");
         for (var i = 1; i < tensors.Length; i++)
         {
+            Checks.SameDType(tensors[0], tensors[i], "Stack");
             if (tensors[i].Shape != tensors[0].Shape)
                 throw new ArgumentException($"Stack: tensor {i} has shape {tensors[i].Shape}, but tensor 0 has shape {tensors[0].Shape}.");
         }

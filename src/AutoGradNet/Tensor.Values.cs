@@ -77,6 +77,7 @@ public sealed partial class Tensor
     public bool AllClose(Tensor other, double relativeTolerance = 1e-5, double absoluteTolerance = 1e-8)
     {
         Ops.Checks.SameDType(this, other, "AllClose");
+        AutoGradNet.Shape.Broadcast(Shape, other.Shape, "AllClose");
         using var noGrad = NoGrad();
         var withinTolerance = ((this - other).Abs() <= other.Abs() * relativeTolerance + absoluteTolerance) & IsFinite() & other.IsFinite();
         var close = ElementwiseEquals(other) | withinTolerance; // non-finite values are close only when equal, as in torch

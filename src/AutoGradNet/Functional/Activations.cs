@@ -13,7 +13,8 @@ public static partial class Functional
     /// </summary>
     public static Tensor Sigmoid(Tensor x)
     {
-        ArgumentNullException.ThrowIfNull(x);
+        Ops.Checks.NotNull(x, "Sigmoid", "input");
+        x = Ops.Promotion.ToFloating(x); // like PyTorch, an Int64 or Bool input is computed in Float64
         var nonNegative = x >= 0;
         // −|x|, written with where so that at x = 0 the derivative is taken from the x ≥ 0 branch
         // (abs would give 0 there and lose σ'(0) = 1/4).
@@ -25,7 +26,7 @@ public static partial class Functional
     /// <summary>Hyperbolic tangent, the primitive <see cref="Tensor.Tanh"/>: d/dx = 1 − tanh²x.</summary>
     public static Tensor Tanh(Tensor x)
     {
-        ArgumentNullException.ThrowIfNull(x);
+        Ops.Checks.NotNull(x, "Tanh", "input");
         return x.Tanh();
     }
 
@@ -35,7 +36,7 @@ public static partial class Functional
     /// </summary>
     public static Tensor Relu(Tensor x)
     {
-        ArgumentNullException.ThrowIfNull(x);
+        Ops.Checks.NotNull(x, "Relu", "input");
         return Tensor.Where(x <= 0, 0.0, x); // NaN <= 0 is false, so NaN is kept
     }
 
@@ -46,7 +47,8 @@ public static partial class Functional
     /// </summary>
     public static Tensor Softplus(Tensor x)
     {
-        ArgumentNullException.ThrowIfNull(x);
+        Ops.Checks.NotNull(x, "Softplus", "input");
+        x = Ops.Promotion.ToFloating(x); // like PyTorch, an Int64 or Bool input is computed in Float64
         var nonNegative = x >= 0;
         var positivePart = Tensor.Where(nonNegative, x, 0.0);
         var negAbs = Tensor.Where(nonNegative, -x, x);

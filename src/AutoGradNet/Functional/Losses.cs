@@ -78,8 +78,8 @@ public static partial class Functional
     /// <exception cref="ArgumentException">The logits are not 2-D, the targets are not N Int64 class indices in [0, C).</exception>
     public static Tensor CrossEntropy(Tensor logits, Tensor targets)
     {
-        ArgumentNullException.ThrowIfNull(logits);
-        ArgumentNullException.ThrowIfNull(targets);
+        Ops.Checks.NotNull(logits, "CrossEntropy", "logits");
+        Ops.Checks.NotNull(targets, "CrossEntropy", "targets");
         if (logits.Rank != 2)
             throw new ArgumentException($"CrossEntropy: logits must have shape [N, C], got {logits.Shape}.", nameof(logits));
         int n = logits.Shape[0], c = logits.Shape[1];
@@ -103,8 +103,8 @@ public static partial class Functional
 
     private static void CheckSameShape(Tensor prediction, Tensor target, string op)
     {
-        ArgumentNullException.ThrowIfNull(prediction);
-        ArgumentNullException.ThrowIfNull(target);
+        Ops.Checks.NotNull(prediction, op, "prediction");
+        Ops.Checks.NotNull(target, op, "target");
         if (prediction.Shape != target.Shape)
         {
             throw new ArgumentException(

@@ -113,6 +113,11 @@ internal static class Binary<TFn> where TFn : struct, IBinaryFunction
         Checks.NotNull(b, TFn.Name, "right operand");
         var dtype = DTypes.Promote(a.DType, b.DType, TFn.Name);
         if (TFn.AlwaysFloat && !dtype.IsFloatingPoint()) dtype = DType.Float64;
+        if (dtype == DType.Bool)
+        {
+            throw new ArgumentException(
+                $"{TFn.Name}: arithmetic is not defined for two Bool tensors (shapes {a.Shape} and {b.Shape}); use &, | or ^ for logic, or convert with .To(DType.Int64).");
+        }
         a = Promotion.Convert(a, dtype);
         b = Promotion.Convert(b, dtype);
         var r = Tensor.Empty(Shape.Broadcast(a.Shape, b.Shape, TFn.Name), dtype);
