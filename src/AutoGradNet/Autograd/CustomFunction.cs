@@ -136,6 +136,7 @@ internal sealed class CustomFunctionNode : Node
 {
     private readonly CustomFunction _function;
     private readonly string _name;
+    private readonly int _savedCount;
 
     public CustomFunctionNode(CustomFunction function, FunctionContext context, Tensor[] inputs)
         : base(inputs)
@@ -143,6 +144,7 @@ internal sealed class CustomFunctionNode : Node
         _function = function;
         _name = function.Name;
         Context = context;
+        _savedCount = context.Saved.Length;
         Save(context.Saved);
     }
 
@@ -156,7 +158,7 @@ internal sealed class CustomFunctionNode : Node
     /// <summary>The saved tensors, each checked against in-place modification since it was saved.</summary>
     public Tensor[] SavedTensors()
     {
-        var saved = new Tensor[Context.Saved.Length];
+        var saved = new Tensor[_savedCount];
         for (var i = 0; i < saved.Length; i++) saved[i] = Saved(i);
         return saved;
     }

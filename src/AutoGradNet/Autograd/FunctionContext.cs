@@ -110,7 +110,7 @@ public sealed class FunctionContext
         }
     }
 
-    /// <summary>The tensors saved in the forward, to be handed to the node.</summary>
+    /// <summary>The tensors saved in the forward, to be handed to the node when it is recorded.</summary>
     internal Tensor[] Saved => _saved;
 
     /// <summary>The forward is over: <paramref name="node"/> (if the call was recorded) now owns the saved tensors.</summary>
@@ -118,7 +118,7 @@ public sealed class FunctionContext
     {
         _node = node;
         _phase = Phase.Recorded;
-        if (node is null) _saved = []; // not recorded: nothing will run the backward, so keep nothing alive
+        _saved = []; // the node owns them now (and frees them after the backward); unrecorded, nothing needs them
     }
 
     internal void BeginBackward() => _phase = Phase.Backward;

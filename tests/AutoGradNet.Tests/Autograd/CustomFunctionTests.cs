@@ -254,6 +254,16 @@ public class CustomFunctionTests
     }
 
     [Fact]
+    public void A_non_floating_point_output_is_not_recorded()
+    {
+        var positive = CustomFunction.Create("IsPositive", (ctx, t) => t[0] > 0, (ctx, g) => [g]);
+        var y = positive.Apply(Tensor.FromArray([-1.0, 2.0]).RequireGrad());
+        y.DType.ShouldBe(DType.Bool);
+        y.GradFn.ShouldBeNull();
+        y.ToArray<bool>().ShouldBe([false, true]);
+    }
+
+    [Fact]
     public void Float32_inputs_work_and_the_gradient_is_float32()
     {
         var x = Tensor.FromArray(new[] { 1f, -2f, 0.5f }, 3).RequireGrad();
