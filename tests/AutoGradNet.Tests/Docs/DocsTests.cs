@@ -17,8 +17,8 @@ public sealed class DocsCollection
 }
 
 /// <summary>
-/// Proves that the docs show output the code really prints. In README.md, docs/autograd.md and
-/// docs/getting-started.md every <c>```csharp</c> block is followed by a <c>```text</c> block with
+/// Proves that the docs show output the code really prints. In README.md, docs/autograd.md,
+/// docs/getting-started.md and docs/custom-functions.md every <c>```csharp</c> block is followed by a <c>```text</c> block with
 /// what it prints: each snippet is compiled and run (<see cref="SnippetRunner"/>) and its output must
 /// equal that block, apart from line endings and a trailing newline. getting-started.md's snippets
 /// are one program, so they run together and are compared with all its output blocks in a row. A
@@ -29,7 +29,7 @@ public sealed class DocsCollection
 [Collection(DocsCollection.Name)]
 public sealed partial class DocsTests
 {
-    private static readonly string[] DocPaths = ["README.md", "docs/autograd.md", "docs/getting-started.md"];
+    private static readonly string[] DocPaths = ["README.md", "docs/autograd.md", "docs/getting-started.md", "docs/custom-functions.md"];
 
     /// <summary>The docs whose snippets are one program, in order, rather than a program each.</summary>
     private static readonly string[] OneProgramDocs = ["docs/getting-started.md"];
