@@ -100,6 +100,24 @@ public class MoreReductionTests
     }
 
     [Fact]
+    public void Prod_matches_a_scalar_loop_at_every_length_0_to_40_in_every_dtype()
+    {
+        for (var n = 0; n <= 40; n++)
+        {
+            var x = Random(500 + n, [n], 0.5, 1.5);
+            var xv = x.ToArray();
+            var expected = xv.Aggregate(1.0, (p, v) => p * v);
+            ShouldBeClose([x.Prod().Item()], [expected], 0, 1e-14);
+            var f = x.To(DType.Float32);
+            ShouldBeClose([f.Prod().Item()], [f.ToArray().Aggregate(1.0, (p, v) => p * v)], 0, 1e-5);
+            var i = Tensor.FromArray([.. Enumerable.Range(0, n).Select(k => (long)(k % 3 - 1 + (k % 5 == 0 ? 2 : 0)))]);
+            i.Prod().ToArray<long>().ShouldBe([i.ToArray<long>().Aggregate(1L, (p, v) => p * v)]);
+            var m = Random(600 + n, [3, n], 0.5, 1.5);
+            ShouldBeClose(m.Prod(1).ToArray(), [.. Enumerable.Range(0, 3).Select(r => m.ToArray().Skip(r * n).Take(n).Aggregate(1.0, (p, v) => p * v))], 0, 1e-14);
+        }
+    }
+
+    [Fact]
     public void Prod_of_Int64_and_Bool_stays_integer_and_empty_slices_give_one()
     {
         var i = Tensor.FromArray(new long[] { 2, -3, 4, 5 }, 2, 2);

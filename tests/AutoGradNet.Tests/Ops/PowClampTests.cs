@@ -175,6 +175,26 @@ public class PowClampTests
         Should.Throw<ArgumentException>(() => Tensor.Ones([2]).Clamp(null, null)).Message.ShouldStartWith("Clamp");
         var ex = Should.Throw<ArgumentException>(() => Tensor.Ones([2, 3]).Clamp(Tensor.Ones([4]), null));
         ex.Message.ShouldContain("[2, 3]");
+        var b = Should.Throw<ArgumentException>(() => Tensor.FromArray([true, false]).Clamp(Tensor.Ones([2]), null));
+        b.Message.ShouldStartWith("Clamp");
+        b.Message.ShouldContain("Bool");
+    }
+
+    [Fact]
+    public void Pow_kernel_matches_Math_Pow_at_every_length_0_to_40_in_both_float_types_and_broadcast()
+    {
+        for (var n = 0; n <= 40; n++)
+        {
+            var a = Positive(300 + n, [n]);
+            var b = Random(400 + n, [n]);
+            double[] av = a.ToArray(), bv = b.ToArray();
+            ShouldBeClose(a.Pow(b).ToArray(), [.. av.Select((v, i) => Math.Pow(v, bv[i]))], 0, 0);
+            ShouldBeClose(a.Pow(Tensor.Scalar(0.5)).ToArray(), [.. av.Select(Math.Sqrt)], 0, 1e-15);
+            float[] af = [.. av.Select(v => (float)v)], bf = [.. bv.Select(v => (float)v)];
+            var y32 = Tensor.FromArray(af).Pow(Tensor.FromArray(bf));
+            y32.DType.ShouldBe(DType.Float32);
+            ShouldBeClose(y32.ToArray(), [.. af.Select((v, i) => (double)MathF.Pow(v, bf[i]))], 0, 0);
+        }
     }
 
     private static void ShouldBeCloseWithNaN(double[] actual, double[] expected) =>
