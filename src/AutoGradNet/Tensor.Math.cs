@@ -71,6 +71,12 @@ public sealed partial class Tensor
             throw new ArgumentException($"Clamp: at least one of min and max must be given (input shape {Shape}).");
         if (DType == DType.Bool || min?.DType == DType.Bool || max?.DType == DType.Bool)
             throw new ArgumentException($"Clamp: not defined for Bool tensors (input {DType}, shape {Shape}); convert with .To(DType.Int64).");
+        foreach (var bound in (ReadOnlySpan<Tensor?>)[min, max])
+        {
+            if (bound is null) continue;
+            DTypes.Promote(DType, bound.DType, "Clamp");
+            Shape.Broadcast(Shape, bound.Shape, "Clamp");
+        }
 
         // The value, as a constant: where no branch below is selected (NaN, or min = max with x outside) it is the
         // result and nothing gets a gradient, as in PyTorch's clamp_backward.

@@ -174,7 +174,12 @@ public class PowClampTests
     {
         Should.Throw<ArgumentException>(() => Tensor.Ones([2]).Clamp(null, null)).Message.ShouldStartWith("Clamp");
         var ex = Should.Throw<ArgumentException>(() => Tensor.Ones([2, 3]).Clamp(Tensor.Ones([4]), null));
+        ex.Message.ShouldStartWith("Clamp");
         ex.Message.ShouldContain("[2, 3]");
+        ex.Message.ShouldContain("[4]");
+        var d = Should.Throw<ArgumentException>(() => Tensor.Ones([2], DType.Float32).Clamp(null, Tensor.Ones([2])));
+        d.Message.ShouldStartWith("Clamp");
+        d.Message.ShouldContain("Float32");
         var b = Should.Throw<ArgumentException>(() => Tensor.FromArray([true, false]).Clamp(Tensor.Ones([2]), null));
         b.Message.ShouldStartWith("Clamp");
         b.Message.ShouldContain("Bool");
