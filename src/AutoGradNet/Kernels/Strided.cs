@@ -73,6 +73,7 @@ internal static class Strided
     /// <summary>Whether a write through this layout would hit one storage element twice (a broadcast view).</summary>
     public static bool Overlaps(Shape shape, IReadOnlyList<int> strides)
     {
+        if (shape.Size == 0) return false; // nothing is written (an empty contiguous tensor has stride 0 rows)
         for (var i = 0; i < shape.Rank; i++)
         {
             if (strides[i] == 0 && shape[i] > 1) return true;

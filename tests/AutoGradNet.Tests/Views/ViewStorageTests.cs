@@ -198,4 +198,24 @@ public class ViewStorageTests
         copy.Storage.ShouldNotBeSameAs(x.Storage);
         copy.ToArray().ShouldBe(x.T.ToArray());
     }
+
+    [Fact]
+    public void Empty_views_whose_offset_lies_past_the_end_of_storage_can_be_read_and_written()
+    {
+        // [0, 3] transposed is [3, 0] with strides [1, 3]; selecting row 2 starts at storage index 2 of an empty buffer.
+        var empty = Tensor.Zeros([0, 3]).T.Select(0, 2);
+        empty.Shape.ShouldBe(new Shape(0));
+        empty.StorageOffset.ShouldBe(2);
+        (empty + 1).Shape.ShouldBe(new Shape(0));
+        empty.Exp().ToArray().ShouldBeEmpty();
+        (empty > 0).ToArray<bool>().ShouldBeEmpty();
+        empty.Sum().Item().ShouldBe(0);
+        empty.Fill(1).ToArray().ShouldBeEmpty();
+
+        // An empty contiguous tensor has stride-0 rows, but it is no broadcast view: writing into it is a no-op.
+        var rows = Tensor.Zeros([3, 0]);
+        rows.Strides[0].ShouldBe(0);
+        rows.Slice(1, 0, 0, 2).CopyFrom(Tensor.Zeros([3, 0]));
+        rows.Fill(2).Size.ShouldBe(0);
+    }
 }
