@@ -25,8 +25,18 @@ public static class AnomalyMode
         {
             throw new ArithmeticException(
                 $"{node.Name} produced NaN in the gradient for its input {input} (gradient shape {g.Shape}). " +
-                "The forward value feeding this op is likely out of its domain (log or sqrt of a negative, 0/0, inf-inf).");
+                "The forward value feeding this op is likely out of its domain (log or sqrt of a negative, 0/0, inf-inf). " +
+                WhereCreated(node));
         }
+    }
+
+    /// <summary>The first frames of the node's <see cref="Node.CreationTrace"/>, or how to get them.</summary>
+    private static string WhereCreated(Node node)
+    {
+        if (node.CreationTrace is not { } trace)
+            return $"Turn AnomalyMode on before the forward pass to see where {node.OpName} was called.";
+        var frames = trace.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return $"{node.OpName} was called:\n  " + string.Join("\n  ", frames.Take(6));
     }
 
     private sealed class Scope(bool previous) : IDisposable
