@@ -128,12 +128,14 @@ public sealed partial class Tensor
     internal Span<T> AsSpan<T>()
     {
         System.Diagnostics.Debug.Assert(IsContiguous, "AsSpan on a non-contiguous tensor");
-        return ((T[])Storage.Data).AsSpan(StorageOffset, Size);
+        // An empty view may start past the end of its storage (x.T.Select(0, 1) of an [0, 3] x): nothing to read.
+        return Size == 0 ? default : ((T[])Storage.Data).AsSpan(StorageOffset, Size);
     }
 
     /// <summary>The elements in row-major order: the storage itself when contiguous, else a gathered copy.</summary>
     internal ReadOnlySpan<T> Dense<T>()
     {
+        if (Size == 0) return default;
         if (IsContiguous) return ((T[])Storage.Data).AsSpan(StorageOffset, Size);
         var copy = new T[Size];
         Kernels.Strided.Gather<T>(StorageSpan<T>(), _strides, Shape, copy);
@@ -141,7 +143,7 @@ public sealed partial class Tensor
     }
 
     /// <summary>The storage from this tensor's first element on, to be read through <see cref="Strides"/>.</summary>
-    internal ReadOnlySpan<T> StorageSpan<T>() => ((T[])Storage.Data).AsSpan(StorageOffset);
+    internal ReadOnlySpan<T> StorageSpan<T>() => Size == 0 ? default : ((T[])Storage.Data).AsSpan(StorageOffset);
 
     /// <summary>The strides as an array (not to be modified).</summary>
     internal int[] StrideArray => _strides;

@@ -18,6 +18,20 @@ internal static class Reduction
     /// <summary>Reduces axis <paramref name="axis"/> of <paramref name="x"/> into <paramref name="result"/> (that axis of length 1).</summary>
     public static void Axis<TOp>(Tensor x, int axis, Tensor result) where TOp : IBinaryOp<TOp>
     {
+        if (!x.IsContiguous && Strided.StorageOrder(x) is { } order)
+        {
+            // A transpose or permute of a contiguous block: reduce it in storage order (the reduced axis' stride is
+            // the step between rows or elements, so nothing is gathered), then write the result, which is smaller
+            // than the input by the reduced axis, back in this tensor's axis order.
+            var stored = Strided.InStorageOrder(x, order);
+            var at = Array.IndexOf(order, axis);
+            var reduced = Tensor.Empty(stored.Shape.With(at, 1), result.DType);
+            Axis<TOp>(stored, at, reduced);
+            var strides = new int[order.Length];
+            for (var i = 0; i < order.Length; i++) strides[order[i]] = reduced.Strides[i];
+            Elementwise.CopyInto(reduced.View(result.Shape, strides, 0), result);
+            return;
+        }
         var dims = x.Shape.Dims;
         int outer = 1, inner = 1;
         for (var i = 0; i < axis; i++) outer *= dims[i];
@@ -39,7 +53,12 @@ internal static class Reduction
     private readonly struct SumAllKernel(Tensor x, Tensor result) : INumericKernel
     {
         public void Run<T>() where T : unmanaged, INumber<T>
-            => result.AsSpan<T>()[0] = PairwiseSum<T>(x.Dense<T>());
+        {
+            // A transpose or permute holds the same elements as its storage block: sum that in place, ungathered.
+            var order = x.IsContiguous ? null : Strided.StorageOrder(x);
+            var elements = order is null ? x.Dense<T>() : Strided.InStorageOrder(x, order).AsSpan<T>();
+            result.AsSpan<T>()[0] = PairwiseSum<T>(elements);
+        }
     }
 
     private readonly struct AxisKernel<TOp>(Tensor x, Tensor result, int outer, int n, int inner) : INumericKernel where TOp : IBinaryOp<TOp>

@@ -73,10 +73,52 @@ internal static class Strided
     /// <summary>Whether a write through this layout would hit one storage element twice (a broadcast view).</summary>
     public static bool Overlaps(Shape shape, IReadOnlyList<int> strides)
     {
+        if (shape.Size == 0) return false; // nothing is written (an empty contiguous tensor has stride 0 rows)
         for (var i = 0; i < shape.Rank; i++)
         {
             if (strides[i] == 0 && shape[i] > 1) return true;
         }
         return false;
+    }
+
+    /// <summary>
+    /// The axis order in which <paramref name="x"/> lies contiguously in storage (outermost first), or
+    /// <see langword="null"/> when no order does (a stepped slice, a broadcast). For a transpose or a permute of a
+    /// contiguous tensor, <c>x</c> read in this order is that contiguous tensor again.
+    /// </summary>
+    public static int[]? StorageOrder(Tensor x)
+    {
+        var rank = x.Rank;
+        var order = new int[rank];
+        for (var i = 0; i < rank; i++) order[i] = i;
+        // Largest stride first; length-1 axes (whose stride means nothing) and ties keep their relative order.
+        var keys = new long[rank];
+        for (var i = 0; i < rank; i++) keys[i] = x.Shape[i] == 1 ? long.MinValue : -(long)x.Strides[i] * (rank + 1) + i;
+        Array.Sort(keys, order);
+        var expected = 1;
+        for (var i = rank - 1; i >= 0; i--)
+        {
+            var axis = order[i];
+            if (x.Shape[axis] == 1) continue;
+            if (x.Strides[axis] != expected) return null;
+            expected *= x.Shape[axis];
+        }
+        return order;
+    }
+
+    /// <summary>
+    /// <paramref name="x"/> with its axes reordered by <paramref name="order"/> (from <see cref="StorageOrder"/>), which
+    /// makes it contiguous: a view of the same storage, unrecorded.
+    /// </summary>
+    public static Tensor InStorageOrder(Tensor x, int[] order)
+    {
+        var dims = new int[order.Length];
+        var strides = new int[order.Length];
+        for (var i = 0; i < order.Length; i++)
+        {
+            dims[i] = x.Shape[order[i]];
+            strides[i] = x.Strides[order[i]];
+        }
+        return x.View(new Shape(dims), strides, x.StorageOffset);
     }
 }
