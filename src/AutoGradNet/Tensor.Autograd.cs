@@ -207,7 +207,7 @@ public sealed partial class Tensor
                 $"{op}: in-place operations are not recorded, so they cannot take an operand that requires grad while grad mode is on " +
                 $"(target shape {Shape}, operand shape {other.Shape}). Wrap the update in `using (Tensor.NoGrad())`.");
         }
-        DTypes.Promote(DType, other.DType, op); // names a Float32/Float64 mix as the in-place op
+        DTypes.Promote(this, other, op); // names a Float32/Float64 mix as the in-place op
         if (!other.Shape.CanBroadcastTo(Shape))
             throw new ArgumentException($"{op}: the operand of shape {other.Shape} cannot be broadcast to the target's shape {Shape}.");
     }

@@ -74,7 +74,7 @@ public sealed partial class Tensor
         foreach (var bound in (ReadOnlySpan<Tensor?>)[min, max])
         {
             if (bound is null) continue;
-            DTypes.Promote(DType, bound.DType, "Clamp");
+            DTypes.Promote(this, bound, "Clamp");
             Shape.Broadcast(Shape, bound.Shape, "Clamp");
         }
 

@@ -258,8 +258,8 @@ public sealed partial class Tensor
     private Tensor CheckBinary(Tensor? other, string op)
     {
         Ops.Checks.NotNull(other, op, "right operand");
-        DTypes.Promote(DType, other!.DType, op);
-        Shape.Broadcast(Shape, other.Shape, op);
+        DTypes.Promote(this, other!, op);
+        Shape.Broadcast(Shape, other!.Shape, op);
         return this;
     }
 

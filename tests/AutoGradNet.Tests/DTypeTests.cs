@@ -365,4 +365,39 @@ public class DTypeTests
         i.RequiresGrad.ShouldBeFalse();
         i.ToArray<long>().ShouldBe([1L, -2]);
     }
+
+    [Fact]
+    public void ZeroDimFloat64WithAFloat32Tensor_TakesFloat32_AsPyTorchsScalarRule()
+    {
+        var x = Tensor.FromArray(new[] { 1f, -2f, 3f });
+
+        var sum = x + Tensor.Scalar(0.5);
+        var clamped = x.Maximum(0.0); // the double converts to a 0-d Float64 tensor
+
+        sum.DType.ShouldBe(DType.Float32);
+        sum.ToArray().ShouldBe([1.5, -1.5, 3.5]);
+        clamped.DType.ShouldBe(DType.Float32);
+        clamped.ToArray().ShouldBe([1.0, 0, 3]);
+    }
+
+    [Fact]
+    public void ZeroDimFloat64ParameterTimesFloat32Tensor_GetsItsGradientInFloat64()
+    {
+        var s = Tensor.Scalar(2.0).RequireGrad();
+        var x = Tensor.FromArray(new[] { 1f, 2f, 4f });
+
+        var y = s * x;
+        y.Sum().Backward();
+
+        y.DType.ShouldBe(DType.Float32);
+        s.Grad!.DType.ShouldBe(DType.Float64);
+        s.Grad.Item().ShouldBe(7.0); // d/ds Σ s·x = Σ x
+    }
+
+    [Fact]
+    public void TwoZeroDimOrTwoDimensionedTensorsOfFloat32AndFloat64_StillThrow()
+    {
+        Should.Throw<ArgumentException>(() => Tensor.Scalar(1, DType.Float32) + Tensor.Scalar(1.0)).Message.ShouldStartWith("Add:", Case.Sensitive);
+        Should.Throw<ArgumentException>(() => Tensor.Ones([1], DType.Float32) * Tensor.Ones([1])).Message.ShouldStartWith("Mul:", Case.Sensitive);
+    }
 }

@@ -111,6 +111,6 @@ public static partial class Functional
                 $"{op}: input shape {prediction.Shape} and target shape {target.Shape} differ. " +
                 "Reshape one of them: a silent broadcast here would compute a different loss.");
         }
-        DTypes.Promote(prediction.DType, target.DType, op); // a Float32/Float64 mix is named here, not inside Sub
+        DTypes.Promote(prediction, target, op); // a Float32/Float64 mix is named here, not inside Sub
     }
 }

@@ -111,7 +111,7 @@ internal static class Binary<TFn> where TFn : struct, IBinaryFunction
     {
         Checks.NotNull(a, TFn.Name, "left operand");
         Checks.NotNull(b, TFn.Name, "right operand");
-        var dtype = DTypes.Promote(a.DType, b.DType, TFn.Name);
+        var dtype = DTypes.Promote(a, b, TFn.Name);
         if (TFn.AlwaysFloat && !dtype.IsFloatingPoint()) dtype = DType.Float64;
         if (dtype == DType.Bool)
         {
@@ -156,6 +156,10 @@ internal static class Promotion
     /// <summary><paramref name="x"/> itself when floating point, else converted to Float64.</summary>
     public static Tensor ToFloating(Tensor x) => x.DType.IsFloatingPoint() ? x : x.ConvertedTo(DType.Float64);
 
-    /// <summary><paramref name="x"/> converted to <paramref name="dtype"/>; only integer and boolean tensors are ever converted here.</summary>
-    public static Tensor Convert(Tensor x, DType dtype) => x.DType == dtype ? x : x.ConvertedTo(dtype);
+    /// <summary>
+    /// <paramref name="x"/> converted to <paramref name="dtype"/>: recorded (a Cast) between float types, so a 0-d Float64
+    /// scalar that requires grad keeps its gradient when it meets a Float32 tensor; a plain conversion otherwise.
+    /// </summary>
+    public static Tensor Convert(Tensor x, DType dtype) =>
+        x.DType == dtype ? x : x.DType.IsFloatingPoint() && dtype.IsFloatingPoint() ? x.To(dtype) : x.ConvertedTo(dtype);
 }

@@ -16,7 +16,7 @@ internal sealed class Where : Node
         Checks.NotNull(cond, "Where", "condition");
         Checks.NotNull(a, "Where", "true branch");
         Checks.NotNull(b, "Where", "false branch");
-        var dtype = DTypes.Promote(a.DType, b.DType, "Where");
+        var dtype = DTypes.Promote(a, b, "Where");
         a = Promotion.Convert(a, dtype);
         b = Promotion.Convert(b, dtype);
         if (cond.DType != DType.Bool) cond = Compare.Apply<NotEqualOp>(cond, Tensor.Scalar(0, cond.DType), "Where"); // non-zero selects
@@ -41,7 +41,7 @@ internal static class Compare
     {
         Checks.NotNull(a, op, "left operand");
         Checks.NotNull(b, op, "right operand");
-        var dtype = DTypes.Promote(a.DType, b.DType, op);
+        var dtype = DTypes.Promote(a, b, op);
         if (dtype == DType.Bool) dtype = DType.Int64; // compare booleans as 0/1
         var r = Tensor.Empty(Shape.Broadcast(a.Shape, b.Shape, op), DType.Bool);
         Elementwise.Compare<TOp>(Promotion.Convert(a, dtype), Promotion.Convert(b, dtype), r);
