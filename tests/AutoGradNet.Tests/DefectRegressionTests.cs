@@ -40,16 +40,8 @@ public class DefectRegressionTests
 
     // ---- errors name the method the user called ----
 
-    public static TheoryData<string, Func<Tensor, Tensor, Tensor>> Losses => new()
-    {
-        { "SumSquaredError", Functional.SumSquaredError },
-        { "MseLoss", Functional.MseLoss },
-        { "BinaryCrossEntropy", Functional.BinaryCrossEntropy },
-        { "BinaryCrossEntropyWithLogits", Functional.BinaryCrossEntropyWithLogits },
-    };
-
     [Theory]
-    [MemberData(nameof(Losses))]
+    [MemberData(nameof(ErrorTests.Losses), MemberType = typeof(ErrorTests))]
     public void Loss_OnFloat32AndFloat64_NamesTheLossAndBothDTypes(string name, Func<Tensor, Tensor, Tensor> loss)
     {
         var ex = Should.Throw<ArgumentException>(() => loss(Tensor.Full([3], 0.5, DType.Float32), Tensor.Full([3], 0.5)));
@@ -58,7 +50,7 @@ public class DefectRegressionTests
     }
 
     [Theory]
-    [MemberData(nameof(Losses))]
+    [MemberData(nameof(ErrorTests.Losses), MemberType = typeof(ErrorTests))]
     public void Loss_WithANullInput_NamesTheLoss(string name, Func<Tensor, Tensor, Tensor> loss)
     {
         Should.Throw<ArgumentNullException>(() => loss(null!, Tensor.Ones([2]))).Message.ShouldStartWith(name + ":", Case.Sensitive);
