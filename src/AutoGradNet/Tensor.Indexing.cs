@@ -14,7 +14,8 @@ public sealed partial class Tensor
     /// <c>x[0, 1] = 5.0</c> and <c>x[mask] = 0</c> read naturally; the indexer converts the value to the target's
     /// dtype. Operators with a <see cref="double"/> operand (<c>x * 2.0</c>) keep using their scalar overloads, which
     /// take the tensor's dtype; <c>x == 5.0</c> does not compile (compare elements with <c>x.ElementwiseEquals(Tensor.Scalar(5, x.DType))</c>).
-    /// Where a method takes only a <see cref="Tensor"/>, the converted number is Float64, which does not mix with a Float32 tensor.
+    /// Where a method takes only a <see cref="Tensor"/> (<c>x.Maximum(0.0)</c>), the converted number is a 0-d Float64
+    /// tensor, which takes the other operand's float type (PyTorch's rule for scalars), so it works with Float32 too.
     /// </summary>
     public static implicit operator Tensor(double value) => Scalar(value);
 
