@@ -88,15 +88,16 @@ public sealed class GradCheckInputResult
     {
         var dtype = WasUpcast ? "Float32, checked as a Float64 copy" : "Float64";
         text.Append(CultureInfo.InvariantCulture, $"input {Index}, shape {Shape} ({dtype}): ");
-        if (!HasGradientPath)
-            text.Append("no gradient path: the recorded graph does not connect the output to this input, so the backward gives 0. ");
+        const string noPath = "  no gradient path: the recorded graph does not connect the output to this input, so the backward gives 0.";
         if (Passed)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"passed ({TotalCount} entries, max absolute error {Indices.Error(MaxAbsoluteError)}, max relative error {Indices.Error(MaxRelativeError)}).");
+            if (!HasGradientPath) text.AppendLine(noPath);
             return;
         }
         text.AppendLine(CultureInfo.InvariantCulture, $"FAILED, {FailingCount} of {TotalCount} entries disagree.");
+        if (!HasGradientPath) text.AppendLine(noPath);
         text.AppendLine(CultureInfo.InvariantCulture, $"  max absolute error {Indices.Error(MaxAbsoluteError)}, max relative error {Indices.Error(MaxRelativeError)}");
         if (Worst is { } w)
             text.AppendLine(CultureInfo.InvariantCulture, $"  worst at {w}");
