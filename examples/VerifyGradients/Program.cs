@@ -14,7 +14,7 @@ void Expect(bool ok, string what)
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-Heading("(a) The tutorial's backprop, checked against autograd");
+Heading("(a) The tutorial's backprop, checked against autograd", first: true);
 // The tutorial's network: 4 samples with 3 features, 4 hidden sigmoid units, 1 sigmoid output, loss Σ (ŷ − y)².
 var x = Tensor.FromArray(new double[,] { { 0, 0, 1 }, { 0, 1, 1 }, { 1, 0, 1 }, { 1, 1, 1 } });
 var y = Tensor.FromArray(new double[,] { { 0 }, { 1 }, { 1 }, { 0 } });
@@ -133,9 +133,9 @@ if (problems.Count == 0)
 foreach (var problem in problems) Console.WriteLine($"UNEXPECTED: {problem}");
 return 1;
 
-static void Heading(string title)
+static void Heading(string title, bool first = false)
 {
-    Console.WriteLine();
+    if (!first) Console.WriteLine();
     Console.WriteLine($"== {title} ==");
 }
 
