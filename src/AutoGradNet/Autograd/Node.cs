@@ -54,6 +54,9 @@ public abstract class Node
 
     internal ReadOnlySpan<Edge> Edges => _edges;
 
+    /// <summary>The gradient hooks of the tensor this node produced (<see cref="Tensor.RegisterHook"/>), or <see langword="null"/>.</summary>
+    internal GradHooks? Hooks;
+
     /// <summary>Keeps <paramref name="tensors"/> for the backward, remembering their versions to detect later in-place writes.</summary>
     private protected void Save(params Tensor[] tensors)
     {
