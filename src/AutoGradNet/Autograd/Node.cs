@@ -42,6 +42,13 @@ public abstract class Node
     /// </summary>
     public string? CreationTrace { get; internal set; }
 
+    /// <summary>
+    /// The first frame of the <see cref="CreationTrace"/> outside AutoGradNet, i.e. the line of your code that called the
+    /// op: <c>Namespace.Type.Method (path/File.cs:line)</c> when debug symbols are available, else the method;
+    /// <see langword="null"/> outside <see cref="AnomalyMode"/>.
+    /// </summary>
+    public string? CreationSite { get; internal set; }
+
     private static readonly IReadOnlyDictionary<string, object> NoAttributes = new Dictionary<string, object>();
 
     /// <summary>
