@@ -49,6 +49,13 @@ public abstract class Node
     /// </summary>
     public string? CreationSite { get; internal set; }
 
+    /// <summary>
+    /// The op's local derivative rule in words and formulas, e.g. for <c>Mul</c>: <c>y = a·b;  ∂y/∂a = b, ∂y/∂b = a  (a: g·b, b: g·a)</c>,
+    /// where g is the incoming gradient ∂L/∂y. Every primitive has one; a custom function reads "user-defined backward".
+    /// </summary>
+    public virtual string Rule =>
+        (GetType().Namespace == "AutoGradNet.Ops" ? DerivativeRules.For(OpName) : null) ?? $"{OpName}: user-defined backward (no rule recorded)";
+
     private static readonly IReadOnlyDictionary<string, object> NoAttributes = new Dictionary<string, object>();
 
     /// <summary>
