@@ -251,6 +251,17 @@ public class FunctionalTransformTests
     }
 
     [Fact]
+    public void With_createGraph_the_Hessian_is_differentiable_in_the_input()
+    {
+        // f = Σ x⁴/12: H = diag(x²), so Σ H = Σ x² has gradient 2x.
+        var x = Tensor.FromArray([1.0, -2.0]).RequireGrad();
+        var h = AutoGrad.Hessian(t => t.Pow(4).Sum() / 12.0, x, createGraph: true);
+        ShouldEqual(h, [1, 0, 0, 4]);
+        AutoGrad.Grad(h.Sum(), [x])[0].ToArray().ShouldBe([2.0, -4.0]);
+        AutoGrad.Hessian(t => t.Pow(4).Sum(), x).RequiresGrad.ShouldBeFalse();
+    }
+
+    [Fact]
     public void The_transforms_work_inside_a_NoGrad_scope()
     {
         var x = Tensor.FromArray([2.0]);
