@@ -53,7 +53,7 @@ public static class ChainRule
             var reachesLeaf = false;
             foreach (var edge in node.Edges)
             {
-                if (edge.Node is { } n && index.TryGetValue(n, out var j)) next.Add(j);
+                if (edge.Node is { } n && index.TryGetValue(n, out var j)) { if (!next.Contains(j)) next.Add(j); } // a path is a sequence of nodes
                 else if (ReferenceEquals(edge.Node, leaf.GradFn) && leaf.GradFn is not null) reachesLeaf = true;
                 else if (edge.Leaf is { } l && ReferenceEquals(l, leaf)) reachesLeaf = true;
             }

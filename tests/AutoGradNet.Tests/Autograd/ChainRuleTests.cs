@@ -39,11 +39,25 @@ public class ChainRuleTests
         var x = Tensor.FromArray([1.0, 2.0]).RequireGrad();
         var trace = ChainRule.Trace((x * x + x).Sum(), x, name: "x");
         trace.LeafGradient.ToArray().ShouldBe([3.0, 5.0]);
-        trace.PathCount.ShouldBe(2); // Sum → Add → Mul → x (one edge per Mul operand counts once), Sum → Add → x
+        trace.PathCount.ShouldBe(2); // Sum → Add → Mul → x (a path is a sequence of nodes: Mul's two operands are one), Sum → Add → x
         trace.Paths.Count.ShouldBe(2);
         var text = trace.ToString();
         text.ShouldContain("Sum[0] -> Add[1] -> Mul[2] -> x");
         text.ShouldContain("Sum[0] -> Add[1] -> x");
+    }
+
+    [Fact]
+    public void A_node_used_twice_by_the_same_op_is_one_path()
+    {
+        // L = Σ h·h with h = eˣ: Sum → Mul → Exp → x, whichever operand; ∂L/∂x = 2h·h.
+        var x = Tensor.FromArray([0.5]).RequireGrad();
+        var h = x.Exp();
+        var trace = ChainRule.Trace((h * h).Sum(), x);
+        trace.Steps.Select(s => s.OpName).ShouldBe(["Sum", "Mul", "Exp"]);
+        trace.Steps[1].Next.ShouldBe([2]);
+        trace.PathCount.ShouldBe(1);
+        trace.Steps[2].Gradient.Item().ShouldBe(2 * Math.Exp(0.5), 1e-12);
+        trace.LeafGradient.Item().ShouldBe(2 * Math.Exp(1.0), 1e-12);
     }
 
     [Fact]
