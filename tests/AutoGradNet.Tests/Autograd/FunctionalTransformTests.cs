@@ -90,6 +90,9 @@ public class FunctionalTransformTests
         var c = Tensor.FromArray([5.0, 6.0, 7.0]);
         AutoGrad.Jacobian(_ => c, x).ToArray().ShouldBe(new double[6]);
         AutoGrad.Hessian(v => v.Sum() * 3, x).ToArray().ShouldBe(new double[4]);
+        AutoGrad.Jvp(_ => c, x, Tensor.OnesLike(x)).Jvp.ToArray().ShouldBe(new double[3]);
+        AutoGrad.Vjp(_ => c, x, Tensor.OnesLike(c)).Vjp.ToArray().ShouldBe(new double[2]);
+        AutoGrad.Hvp(v => v.Sum(), x, Tensor.OnesLike(x)).Hvp.ToArray().ShouldBe(new double[2]);
     }
 
     [Fact]
