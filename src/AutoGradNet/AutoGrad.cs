@@ -3,7 +3,7 @@ using AutoGradNet.Autograd;
 namespace AutoGradNet;
 
 /// <summary>The functional autograd API, like <c>torch.autograd.grad</c>.</summary>
-public static class AutoGrad
+public static partial class AutoGrad
 {
     /// <summary>
     /// The gradients of <paramref name="output"/> with respect to <paramref name="inputs"/>, returned rather than

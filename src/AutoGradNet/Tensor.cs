@@ -94,8 +94,9 @@ public sealed partial class Tensor
 
     /// <summary>
     /// The gradient accumulated by <see cref="Backward(Tensor?, bool?, bool)"/>, with this tensor's shape and dtype;
-    /// <see langword="null"/> until a backward reaches this tensor. Only leaves that require grad receive one: results
-    /// of recorded operations (non-leaves) and tensors that do not require grad always read <see langword="null"/>.
+    /// <see langword="null"/> until a backward reaches this tensor. Only leaves that require grad receive one, and results
+    /// of recorded operations (non-leaves) on which <see cref="RetainGrad"/> was called; other results, and tensors that
+    /// do not require grad, read <see langword="null"/>.
     /// </summary>
     /// <exception cref="ArgumentException">Assigned a tensor of another shape or dtype.</exception>
     public Tensor? Grad

@@ -12,16 +12,20 @@ internal static class Engine
     /// <summary>
     /// Back-propagates <paramref name="grad"/> from <paramref name="root"/>. When <paramref name="inputs"/> is
     /// given, the gradients with respect to those tensors are returned instead of accumulated into leaves.
-    /// A backward that throws changes nothing: leaf gradients are written, and nodes released, only at the end.
+    /// A backward that throws changes nothing: leaf gradients (and retained ones) are written, and nodes released, only
+    /// at the end. Tensor hooks run on the gradient of their tensor once it is complete: a result's when its node is
+    /// reached, a leaf's before delivery. <paramref name="observe"/>, when given, sees every node whose backward runs
+    /// with the gradient of its output (after hooks), for tracing.
     /// </summary>
-    public static Tensor?[]? Run(Tensor root, Tensor grad, bool retainGraph, bool createGraph, Tensor[]? inputs)
+    public static Tensor?[]? Run(Tensor root, Tensor grad, bool retainGraph, bool createGraph, Tensor[]? inputs,
+        Action<Node, Tensor>? observe = null)
     {
         var results = inputs is null ? null : new Tensor?[inputs.Length];
         using var mode = GradMode.Set(createGraph);
         if (root.GradFn is not { } rootNode)
         {
             // The output is itself a leaf: its gradient is the seed.
-            Deliver(root, grad, inputs, results);
+            Deliver(root, root.LeafHooks?.Run(grad) ?? grad, inputs, results);
             return results;
         }
 
@@ -33,15 +37,22 @@ internal static class Engine
         var anomaly = AnomalyMode.IsEnabled;
         var leafGrads = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance);
         var executed = new List<Node>();
+        var retained = new List<(Tensor Tensor, Tensor Grad)>();
 
         while (ready.TryPop(out var node))
         {
             pending.Remove(node, out var outputGrad);
+            // Pruning: with explicit inputs, a node from which none of them can be reached computes nothing.
+            var needed = outputGrad is not null && (onPath is null || onPath.Contains(node));
+            if (outputGrad is not null && node.Hooks is { } hooks && (needed || IsRequested(node, inputs)))
+            {
+                outputGrad = hooks.Run(outputGrad);
+                if (hooks.Retained is { } kept && inputs is null) retained.Add((kept, outputGrad));
+            }
             if (outputGrad is not null && inputs is not null)
                 Capture(node, outputGrad, inputs, results!, createGraph);
 
-            // Pruning: with explicit inputs, a node from which none of them can be reached computes nothing.
-            var needed = outputGrad is not null && (onPath is null || onPath.Contains(node));
+            if (needed) observe?.Invoke(node, outputGrad!);
             var inputGrads = needed ? node.RunBackward(outputGrad!) : null;
             if (needed) executed.Add(node);
             var edges = node.Edges;
@@ -68,7 +79,15 @@ internal static class Engine
             }
         }
 
-        foreach (var (leaf, g) in leafGrads) Deliver(leaf, g, inputs, results);
+        // Leaf hooks run before anything is written, so a hook that throws leaves every Grad as it was.
+        var deliveries = new List<(Tensor Tensor, Tensor Grad)>(leafGrads.Count + retained.Count);
+        foreach (var (leaf, g) in leafGrads)
+        {
+            var hooked = inputs is null || Array.Exists(inputs, t => ReferenceEquals(t, leaf));
+            deliveries.Add((leaf, hooked ? leaf.LeafHooks?.Run(g) ?? g : g));
+        }
+        deliveries.AddRange(retained);
+        foreach (var (tensor, g) in deliveries) Deliver(tensor, g, inputs, results);
         if (!retainGraph)
         {
             // Only nodes whose backward ran give up their saved tensors; pruned ones stay usable, as in PyTorch.
@@ -181,6 +200,9 @@ internal static class Engine
             if (ReferenceEquals(inputs[i], leaf)) results![i] = g;
         }
     }
+
+    private static bool IsRequested(Node node, Tensor[]? inputs) =>
+        inputs is not null && Array.Exists(inputs, t => ReferenceEquals(t.GradFn, node));
 
     private static void Capture(Node node, Tensor g, Tensor[] inputs, Tensor?[] results, bool createGraph)
     {

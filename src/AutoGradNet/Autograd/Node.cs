@@ -42,6 +42,20 @@ public abstract class Node
     /// </summary>
     public string? CreationTrace { get; internal set; }
 
+    /// <summary>
+    /// The first frame of the <see cref="CreationTrace"/> outside AutoGradNet, i.e. the line of your code that called the
+    /// op: <c>Namespace.Type.Method (path/File.cs:line)</c> when debug symbols are available, else the method;
+    /// <see langword="null"/> outside <see cref="AnomalyMode"/>.
+    /// </summary>
+    public string? CreationSite { get; internal set; }
+
+    /// <summary>
+    /// The op's local derivative rule in words and formulas, e.g. for <c>Mul</c>: <c>y = a·b;  ∂y/∂a = b, ∂y/∂b = a  (a: g·b, b: g·a)</c>,
+    /// where g is the incoming gradient ∂L/∂y. Every primitive has one; a custom function reads "user-defined backward".
+    /// </summary>
+    public virtual string Rule =>
+        (GetType().Namespace == "AutoGradNet.Ops" ? DerivativeRules.For(OpName) : null) ?? $"{OpName}: user-defined backward (no rule recorded)";
+
     private static readonly IReadOnlyDictionary<string, object> NoAttributes = new Dictionary<string, object>();
 
     /// <summary>
@@ -53,6 +67,9 @@ public abstract class Node
         Array.ConvertAll(_edges, e => e.Node ?? (e.Leaf is { } leaf ? new AccumulateGrad(leaf) : null));
 
     internal ReadOnlySpan<Edge> Edges => _edges;
+
+    /// <summary>The gradient hooks of the tensor this node produced (<see cref="Tensor.RegisterHook"/>), or <see langword="null"/>.</summary>
+    internal GradHooks? Hooks;
 
     /// <summary>Keeps <paramref name="tensors"/> for the backward, remembering their versions to detect later in-place writes.</summary>
     private protected void Save(params Tensor[] tensors)
