@@ -2,10 +2,22 @@
 // plain (detached) tensors, and lets AutoGradNet check it: GradientComparison against autograd (it names the slip
 // when the two differ, and Locate finds the layer where a derivation first goes wrong), GradCheck against finite
 // differences (for a hand-written backward). Correct derivations must pass and the deliberately wrong ones must be
-// caught; the exit code is 0 when every check behaves as expected, 1 otherwise.
+// caught; the exit code is 0 when every check behaves as expected, 1 otherwise. Section (e) shows the chain rule that
+// autograd applied for W1, node by node, and writes the recorded graph as Graphviz DOT (option --dot PATH, default
+// verify-gradients.dot in the current directory).
 using AutoGradNet;
 using AutoGradNet.Autograd;
+using AutoGradNet.Export;
 using AutoGradNet.Verification;
+
+var dotPath = "verify-gradients.dot";
+if (args.Length == 2 && args[0] == "--dot" && args[1].Length > 0) dotPath = args[1];
+else if (args.Length > 0)
+{
+    Console.Error.WriteLine($"Unknown arguments: {string.Join(' ', args)}");
+    Console.Error.WriteLine("Usage: dotnet run --project examples/VerifyGradients [-- --dot PATH]");
+    return 2;
+}
 
 var problems = new List<string>();
 void Expect(bool ok, string what)
@@ -122,6 +134,51 @@ Console.WriteLine("Sigmoid with backward σ(1 − σ), the incoming gradient g f
 var bad = GradCheck.Run(t => new ForgetsGradOutput().Apply(t[0]), [points], maxReportedEntries: 3);
 Console.Write(bad);
 Expect(!bad.Passed, "(d) a backward that ignores the incoming gradient should fail GradCheck");
+
+// ---------------------------------------------------------------------------------------------------------------
+Heading("(e) The chain rule autograd applied for W1");
+// ChainRule.Trace runs the backward from the loss to W1 (accumulating nothing) and prints every node it went through:
+// the op, its shapes, its local rule and the gradient g that flowed into it. Read from the top, these are the
+// tutorial's factors: 2(ŷ − y), σ'(z2) = ŷ(1 − ŷ), ·W2ᵀ, σ'(z1) = a1(1 − a1), and Xᵀ· at the end.
+// The built-in Sigmoid is composed of primitives (a numerically stable form with Where, Exp and Div), so each σ shows
+// up as several nodes, and the paths through its two branches are counted separately.
+var trace = ChainRule.Trace(loss, w1, name: "W1");
+Console.Write(trace);
+
+Console.WriteLine();
+Console.WriteLine("The tutorial's factors, read off the trace (g at the node that produced each value; the tutorial's");
+Console.WriteLine("deltas are −g):");
+TutorialFactor("∂L/∂ŷ  = 2(ŷ − y)", output, dOutput);
+TutorialFactor("∂L/∂z2 = ∂L/∂ŷ · ŷ(1 − ŷ)", z2, delta2);
+TutorialFactor("∂L/∂a1 = ∂L/∂z2 · W2ᵀ", a1, dA1);
+TutorialFactor("∂L/∂z1 = ∂L/∂a1 · a1(1 − a1)", z1, delta1);
+var leafMatches = trace.LeafGradient.AllClose(-dWeights1, relativeTolerance: 1e-12, absoluteTolerance: 1e-15);
+Console.WriteLine($"  {"∂L/∂W1 = Xᵀ · ∂L/∂z1",-30} the trace's result: {(leafMatches ? "matches" : "DIFFERS")}");
+Expect(leafMatches, "(e) the traced gradient of W1 should be −d_weights1");
+
+void TutorialFactor(string formula, Tensor value, Tensor tutorialDelta)
+{
+    var step = trace.StepOf(value.GradFn);
+    var ok = step is not null && step.Gradient.AllClose(-tutorialDelta, relativeTolerance: 1e-12, absoluteTolerance: 1e-15);
+    Console.WriteLine($"  {formula,-30} at [{step?.Index}] {step?.OpName}: {(ok ? "matches" : "DIFFERS")}");
+    Expect(ok, $"(e) the trace's g for {formula} should match the tutorial's delta");
+}
+
+var names = new Dictionary<Tensor, string>(ReferenceEqualityComparer.Instance) { [w1] = "W1", [w2] = "W2" };
+var dot = GraphExport.ToDot(loss, new DotOptions { Names = names });
+Console.WriteLine();
+try
+{
+    File.WriteAllText(dotPath, dot);
+    Console.WriteLine($"The recorded graph, in Graphviz DOT ({dot.Split('\n').Count(l => l.Contains("->", StringComparison.Ordinal))} edges), is in {dotPath};");
+    Console.WriteLine($"render it with: dot -Tsvg {dotPath} -o verify-gradients.svg");
+}
+catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+{
+    Console.WriteLine($"Could not write the DOT graph to {dotPath}: {e.Message}");
+    problems.Add($"(e) the DOT graph could not be written to {dotPath}");
+}
+Expect(dot.Contains("W1", StringComparison.Ordinal), "(e) the DOT graph should label W1");
 
 // ---------------------------------------------------------------------------------------------------------------
 Heading("Summary");
