@@ -237,7 +237,9 @@ public static class GradCheck
                         double a = analytic[k][j][o, e], n = numeric[k][j][o, e];
                         var error = Math.Abs(a - n);
                         if (double.IsNaN(error)) error = double.PositiveInfinity;
-                        var relative = Math.Abs(n) > atol ? error / Math.Abs(n) : 0;
+                        // Where the true derivative is about 0 a ratio means nothing: a disagreement beyond atol is
+                        // reported as an infinite relative error rather than hidden as 0.
+                        var relative = Math.Abs(n) > atol ? error / Math.Abs(n) : error > atol ? double.PositiveInfinity : 0;
                         if (relative > r.MaxRelativeError) r.MaxRelativeError = relative;
                         r.TotalCount++;
                         GradCheckEntry? entry = null;

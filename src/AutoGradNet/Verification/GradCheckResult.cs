@@ -57,8 +57,8 @@ public sealed class GradCheckInputResult
     public double MaxAbsoluteError { get; internal set; }
 
     /// <summary>
-    /// The largest |analytic − numeric| / |numeric| over the entries whose numeric value exceeds the absolute tolerance
-    /// (entries whose true value is about 0 are judged by the absolute error alone).
+    /// The largest |analytic − numeric| / |numeric|. Where the numeric value is within the absolute tolerance of 0 the
+    /// ratio is meaningless: such an entry counts as 0 when it agrees within that tolerance and as +∞ when it does not.
     /// </summary>
     public double MaxRelativeError { get; internal set; }
 

@@ -33,5 +33,6 @@ internal static class Indices
     public static string Number(double value) => value.ToString("G6", CultureInfo.InvariantCulture).Replace("E", "e", StringComparison.Ordinal);
 
     /// <summary>An error or tolerance with three significant digits.</summary>
-    public static string Error(double value) => value.ToString("G3", CultureInfo.InvariantCulture).Replace("E", "e", StringComparison.Ordinal);
+    public static string Error(double value) =>
+        double.IsPositiveInfinity(value) ? "∞" : value.ToString("G3", CultureInfo.InvariantCulture).Replace("E", "e", StringComparison.Ordinal);
 }

@@ -83,6 +83,23 @@ public class GradCheckTests
     }
 
     [Fact]
+    public void A_backward_wrong_only_where_the_true_derivative_is_zero_reports_an_infinite_relative_error()
+    {
+        // y = x² elementwise has a diagonal Jacobian; this backward also sends g to every other element (the
+        // off-diagonal entries, truly 0, become 2x). A ratio to 0 means nothing, so the report says ∞, not ~0.
+        var leaky = CustomFunction.Create("Leaky",
+            (ctx, t) => { ctx.SaveForBackward(t[0]); return t[0] * t[0]; },
+            (ctx, g) => [2.0 * ctx.SavedTensors[0] * g.Sum()]);
+
+        var result = GradCheck.Run(t => leaky.Apply(t[0]), [Tensor.FromArray([1.0, 2.0])]);
+
+        result.Passed.ShouldBeFalse();
+        result.Inputs[0].FailingCount.ShouldBe(2);          // the two off-diagonal entries
+        result.MaxRelativeError.ShouldBe(double.PositiveInfinity);
+        result.ToString().ShouldContain("max relative error ∞");
+    }
+
+    [Fact]
     public void The_maximum_error_is_the_maximum_over_inputs_and_entries()
     {
         // Three inputs with wrong gradients of different sizes: a·b + c with ∂/∂a = b (correct), ∂/∂b = 1.5a, ∂/∂c = 3.
