@@ -44,7 +44,8 @@ public static class Idx
         if (scale && dtype == DType.Int64)
             throw new ArgumentException("Idx.Load: scale divides by 255, which needs a float dtype; got Int64.", nameof(dtype));
 
-        var (bytes, gzip) = ReadAll(stream, source);
+        var (memory, gzip) = ReadAll(stream, source);
+        var bytes = memory.Span;
         var where = gzip ? $"{source} (gzip; offsets are in the decompressed data)" : source;
         if (bytes.Length < 4)
             throw new DataFormatException($"Idx.Load: {where} is truncated at byte offset {bytes.Length}: expected a 4-byte magic number 00 00 08 NN.");
@@ -61,7 +62,7 @@ public static class Idx
         long count = 1;
         for (var i = 0; i < rank; i++)
         {
-            var d = BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(4 + (4 * i)));
+            var d = BinaryPrimitives.ReadUInt32BigEndian(bytes[(4 + (4 * i))..]);
             if (d > int.MaxValue)
                 throw new DataFormatException($"Idx.Load: {where} has dimension {i} = {d} at byte offset {4 + (4 * i)}; expected at most {int.MaxValue}.");
             dims[i] = (int)d;
@@ -69,7 +70,7 @@ public static class Idx
             if (count > Array.MaxLength)
                 throw new DataFormatException($"Idx.Load: {where} has dims [{string.Join(", ", dims[..(i + 1)])}...] with more elements than an array can hold ({Array.MaxLength}).");
         }
-        var data = bytes.AsSpan(headerLength);
+        var data = bytes[headerLength..];
         if (data.Length < count)
         {
             throw new DataFormatException(
@@ -108,7 +109,7 @@ public static class Idx
     {
         var images = Load(path, dtype, scale);
         if (images.Rank != 3)
-            throw new DataFormatException($"Idx.LoadImages: {path} has {images.Rank} dims {images.Shape} (magic 0x0000080{images.Rank}); expected 3 dims [N, rows, cols] (magic 0x00000803).");
+            throw new DataFormatException($"Idx.LoadImages: {path} has {images.Rank} dims {images.Shape} (magic 0x000008{images.Rank:X2}); expected 3 dims [N, rows, cols] (magic 0x00000803).");
         return images;
     }
 
@@ -131,7 +132,7 @@ public static class Idx
     public static void Save(string path, Tensor tensor, bool gzip = false)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var bytes = Encode(tensor);
+        var bytes = Encode(tensor, path);
         var temp = path + ".tmp";
         try
         {
@@ -155,13 +156,13 @@ public static class Idx
         }
     }
 
-    private static byte[] Encode(Tensor tensor)
+    private static byte[] Encode(Tensor tensor, string path)
     {
         ArgumentNullException.ThrowIfNull(tensor);
         if (tensor.DType == DType.Bool)
-            throw new ArgumentException($"Idx.Save: a Bool tensor (shape {tensor.Shape}) cannot be saved; convert it to Int64 first.", nameof(tensor));
+            throw new ArgumentException($"Idx.Save: {path}: a Bool tensor (shape {tensor.Shape}) cannot be saved; convert it to Int64 first.", nameof(tensor));
         if (tensor.Rank > 255)
-            throw new ArgumentException($"Idx.Save: IDX holds at most 255 dims; the tensor has {tensor.Rank}.", nameof(tensor));
+            throw new ArgumentException($"Idx.Save: {path}: IDX holds at most 255 dims; the tensor has {tensor.Rank}.", nameof(tensor));
         var values = tensor.ToArray();
         var header = 4 + (4 * tensor.Rank);
         var bytes = new byte[header + values.Length];
@@ -172,7 +173,7 @@ public static class Idx
         if (bad >= 0)
         {
             throw new ArgumentException(
-                $"Idx.Save: element {bad} (row-major) of the tensor of shape {tensor.Shape} is {values[bad]}; expected integers in [0, 255] (unsigned bytes).",
+                $"Idx.Save: {path}: element {bad} (row-major) of the tensor of shape {tensor.Shape} is {values[bad]}; expected integers in [0, 255] (unsigned bytes).",
                 nameof(tensor));
         }
         TensorPrimitives.ConvertTruncating<double, byte>(values, bytes.AsSpan(header));
@@ -180,12 +181,12 @@ public static class Idx
     }
 
     /// <summary>All bytes of <paramref name="stream"/>, decompressed when they start with the gzip magic 1f 8b.</summary>
-    private static (byte[] Bytes, bool Gzip) ReadAll(Stream stream, string source)
+    private static (ReadOnlyMemory<byte> Bytes, bool Gzip) ReadAll(Stream stream, string source)
     {
         var raw = new MemoryStream();
         stream.CopyTo(raw);
         var buffer = raw.GetBuffer().AsSpan(0, (int)raw.Length);
-        if (buffer.Length < 2 || buffer[0] != 0x1f || buffer[1] != 0x8b) return (raw.ToArray(), false);
+        if (buffer.Length < 2 || buffer[0] != 0x1f || buffer[1] != 0x8b) return (raw.GetBuffer().AsMemory(0, (int)raw.Length), false);
         raw.Position = 0;
         using var zip = new GZipStream(raw, CompressionMode.Decompress);
         var decompressed = new MemoryStream();
@@ -197,6 +198,6 @@ public static class Idx
         {
             throw new DataFormatException($"Idx.Load: {source} (gzip) has corrupt compressed data after {decompressed.Length} decompressed bytes: {e.Message}", e);
         }
-        return (decompressed.ToArray(), true);
+        return (decompressed.GetBuffer().AsMemory(0, (int)decompressed.Length), true);
     }
 }

@@ -95,7 +95,8 @@ public sealed class IdxTests
     {
         using var dir = new TempDir();
         var e = Should.Throw<ArgumentException>(() => Idx.Save(dir.File("x.idx"), Tensor.FromArray([1.0, bad])));
-        e.Message.ShouldContain("Idx.Save: element 1");
+        e.Message.ShouldContain("Idx.Save: ");
+        e.Message.ShouldContain("x.idx: element 1");
         e.Message.ShouldContain("[0, 255]");
         Directory.GetFiles(dir.Path).ShouldBeEmpty();
     }
