@@ -296,3 +296,26 @@ public class OptimizerBehaviourTests
         adam.ParamGroups[0]["beta1"].ShouldBe(0.5);
     }
 }
+
+/// <summary>The optimizers over a module's parameters.</summary>
+public class OptimizerModuleTests
+{
+    [Fact]
+    public void Adam_over_a_linear_modules_parameters_fits_a_line_and_keeps_the_same_leaves()
+    {
+        var model = new AutoGradNet.NN.Linear(1, 1, random: new Random(0));
+        var parameters = model.Parameters().ToList();
+        var adam = new Adam(model.Parameters(), lr: 0.1);
+        var x = Tensor.FromArray([-1.0, 0.0, 1.0, 2.0], 4, 1);
+        var y = 3 * x - 1;
+        for (var i = 0; i < 300; i++)
+        {
+            adam.ZeroGrad();
+            var loss = ((model.Call(x) - y) * (model.Call(x) - y)).Mean();
+            loss.Backward();
+            adam.Step();
+        }
+        model.Parameters().Zip(parameters).ShouldAllBe(pair => ReferenceEquals(pair.First, pair.Second));
+        model.Call(x).ToArray().ShouldBe(y.ToArray(), 1e-3);
+    }
+}
