@@ -1,41 +1,118 @@
 namespace AutoGradNet;
 
+// Regression and binary losses (torch.nn.functional's mse_loss, l1_loss, smooth_l1_loss, huber_loss,
+// binary_cross_entropy, binary_cross_entropy_with_logits). Each is composed of primitive ops, so its gradient comes
+// from the graph. Unlike PyTorch, input and target must have the same shape: PyTorch broadcasts them with a warning,
+// which silently computes a different loss.
 public static partial class Functional
 {
-    /// <summary>The tutorial's loss: Σ (prediction − target)². Shapes must match exactly.</summary>
+    /// <summary>The tutorial's loss: Σ (prediction − target)², the same as <see cref="MseLoss(Tensor, Tensor, Reduction)"/> with <see cref="Reduction.Sum"/>. Shapes must match exactly.</summary>
     public static Tensor SumSquaredError(Tensor prediction, Tensor target)
     {
         CheckSameShape(prediction, target, "SumSquaredError");
         return (prediction - target).Pow(2).Sum();
     }
 
-    /// <summary>Mean squared error: mean of (prediction − target)². Shapes must match exactly.</summary>
-    public static Tensor MseLoss(Tensor prediction, Tensor target)
+    /// <summary>Mean squared error, <see cref="MseLoss(Tensor, Tensor, Reduction)"/> with <see cref="Reduction.Mean"/> (kept so the two-argument method group still converts to a delegate).</summary>
+    /// <exception cref="ArgumentException">The shapes or dtypes differ.</exception>
+    public static Tensor MseLoss(Tensor prediction, Tensor target) => MseLoss(prediction, target, Reduction.Mean);
+
+    /// <summary>
+    /// torch.nn.functional.mse_loss: (prediction − target)² per element, then <paramref name="reduction"/> (mean by
+    /// default). Shapes must match exactly. Differentiable in both arguments.
+    /// </summary>
+    /// <exception cref="ArgumentException">The shapes or dtypes differ, or the reduction is <see cref="Reduction.BatchMean"/>.</exception>
+    public static Tensor MseLoss(Tensor prediction, Tensor target, Reduction reduction = Reduction.Mean)
     {
-        CheckSameShape(prediction, target, "MseLoss");
-        return (prediction - target).Pow(2).Mean();
+        const string op = "MseLoss";
+        CheckSameShape(prediction, target, op);
+        CheckReduction(reduction, op);
+        return Reduce((prediction - target).Pow(2), reduction, op);
     }
 
     /// <summary>
-    /// Binary cross-entropy on probabilities: −mean[y·ln p + (1−y)·ln(1−p)], with each log clamped at −100
-    /// as PyTorch does, so p = 0 or 1 gives a large finite loss instead of ∞.
+    /// torch.nn.functional.l1_loss: |prediction − target| per element, then <paramref name="reduction"/>. The gradient at
+    /// prediction = target is 0, as in PyTorch.
     /// </summary>
-    /// <exception cref="ArgumentException">The shapes differ, or an input lies outside [0, 1].</exception>
-    public static Tensor BinaryCrossEntropy(Tensor probability, Tensor target)
+    /// <exception cref="ArgumentException">The shapes or dtypes differ, or the reduction is <see cref="Reduction.BatchMean"/>.</exception>
+    public static Tensor L1Loss(Tensor prediction, Tensor target, Reduction reduction = Reduction.Mean)
     {
-        CheckSameShape(probability, target, "BinaryCrossEntropy");
+        const string op = "L1Loss";
+        CheckSameShape(prediction, target, op);
+        CheckReduction(reduction, op);
+        return Reduce((prediction - target).Abs(), reduction, op);
+    }
+
+    /// <summary>
+    /// torch.nn.functional.smooth_l1_loss: with d = prediction − target, ½d²/β where |d| &lt; β and |d| − ½β elsewhere,
+    /// then <paramref name="reduction"/>. β = 0 is <see cref="L1Loss"/>, as in PyTorch.
+    /// </summary>
+    /// <exception cref="ArgumentException">The shapes or dtypes differ, or the reduction is <see cref="Reduction.BatchMean"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="beta"/> is negative or NaN.</exception>
+    public static Tensor SmoothL1Loss(Tensor prediction, Tensor target, double beta = 1.0, Reduction reduction = Reduction.Mean)
+    {
+        const string op = "SmoothL1Loss";
+        CheckSameShape(prediction, target, op);
+        CheckReduction(reduction, op);
+        if (!(beta >= 0))
+            throw new ArgumentOutOfRangeException(nameof(beta), beta, $"{op}: beta must be at least 0, got {beta}.");
+        var d = prediction - target;
+        var abs = d.Abs();
+        if (beta == 0) return Reduce(abs, reduction, op);
+        var loss = Tensor.Where(abs < beta, 0.5 * d * d / beta, abs - 0.5 * beta);
+        return Reduce(loss, reduction, op);
+    }
+
+    /// <summary>
+    /// torch.nn.functional.huber_loss: with d = prediction − target, ½d² where |d| &lt; δ and δ(|d| − ½δ) elsewhere,
+    /// then <paramref name="reduction"/>. Equals δ · <see cref="SmoothL1Loss"/> with β = δ.
+    /// </summary>
+    /// <exception cref="ArgumentException">The shapes or dtypes differ, or the reduction is <see cref="Reduction.BatchMean"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="delta"/> is not positive.</exception>
+    public static Tensor HuberLoss(Tensor prediction, Tensor target, double delta = 1.0, Reduction reduction = Reduction.Mean)
+    {
+        const string op = "HuberLoss";
+        CheckSameShape(prediction, target, op);
+        CheckReduction(reduction, op);
+        if (!(delta > 0))
+            throw new ArgumentOutOfRangeException(nameof(delta), delta, $"{op}: delta must be positive, got {delta}.");
+        var d = prediction - target;
+        var abs = d.Abs();
+        var loss = Tensor.Where(abs < delta, 0.5 * d * d, delta * (abs - 0.5 * delta));
+        return Reduce(loss, reduction, op);
+    }
+
+    /// <summary>Binary cross-entropy with mean reduction and no weight: see <see cref="BinaryCrossEntropy(Tensor, Tensor, Tensor?, Reduction)"/>.</summary>
+    /// <exception cref="ArgumentException">The shapes differ, or an input lies outside [0, 1].</exception>
+    public static Tensor BinaryCrossEntropy(Tensor probability, Tensor target) => BinaryCrossEntropy(probability, target, null, Reduction.Mean);
+
+    /// <summary>
+    /// torch.nn.functional.binary_cross_entropy on probabilities: −w·[y·ln p + (1−y)·ln(1−p)] per element, then
+    /// <paramref name="reduction"/> (mean by default, over all elements). Each log is clamped at −100 as PyTorch does,
+    /// so p = 0 or 1 gives a large finite loss instead of ∞. The optional <paramref name="weight"/> broadcasts to the
+    /// input's shape and is not differentiated (PyTorch does not differentiate it either).
+    /// </summary>
+    /// <exception cref="ArgumentException">The shapes differ, the weight does not broadcast, an input lies outside [0, 1], or the reduction is <see cref="Reduction.BatchMean"/>.</exception>
+    public static Tensor BinaryCrossEntropy(Tensor probability, Tensor target, Tensor? weight = null, Reduction reduction = Reduction.Mean)
+    {
+        const string op = "BinaryCrossEntropy";
+        CheckSameShape(probability, target, op);
+        CheckReduction(reduction, op);
+        CheckBroadcastWeight(weight, probability, op, "weight");
         using (Tensor.NoGrad())
         {
             if (probability.Size > 0 && (probability.HasNaN() || probability.Min().Item() < 0 || probability.Max().Item() > 1))
             {
                 throw new ArgumentException(
-                    $"BinaryCrossEntropy: every input must be a probability in [0, 1], but the input of shape {probability.Shape} " +
+                    $"{op}: every input must be a probability in [0, 1], but the input of shape {probability.Shape} " +
                     $"ranges over [{probability.Min().Item()}, {probability.Max().Item()}]. For logits use BinaryCrossEntropyWithLogits.");
             }
         }
         var logP = ClampedLog(probability);
         var log1MinusP = ClampedLog(1.0 - probability);
-        return -(target * logP + (1.0 - target) * log1MinusP).Mean();
+        var loss = -(target * logP + (1.0 - target) * log1MinusP);
+        if (weight is not null) loss = loss * weight.Detach();
+        return Reduce(loss, reduction, op);
     }
 
     /// <summary>
@@ -50,55 +127,64 @@ public static partial class Functional
         return Tensor.Where(positive, log, -100.0);
     }
 
-    /// <summary>
-    /// Binary cross-entropy on logits: mean[softplus(x) − y·x], which equals the probability form with p = σ(x)
-    /// but stays exact and finite for large |x| (logits of ±60 and beyond).
-    /// </summary>
-    public static Tensor BinaryCrossEntropyWithLogits(Tensor logits, Tensor target)
-    {
-        CheckSameShape(logits, target, "BinaryCrossEntropyWithLogits");
-        return (Softplus(logits) - target * logits).Mean();
-    }
+    /// <summary>Binary cross-entropy on logits with mean reduction and no weights: see <see cref="BinaryCrossEntropyWithLogits(Tensor, Tensor, Tensor?, Tensor?, Reduction)"/>.</summary>
+    /// <exception cref="ArgumentException">The shapes or dtypes differ.</exception>
+    public static Tensor BinaryCrossEntropyWithLogits(Tensor logits, Tensor target) => BinaryCrossEntropyWithLogits(logits, target, null, null, Reduction.Mean);
 
     /// <summary>
-    /// Cross-entropy from logits of shape <c>[N, C]</c> and integer class indices: −mean over the batch of
-    /// log softmax(logits)[i, targets[i]].
+    /// torch.nn.functional.binary_cross_entropy_with_logits, PyTorch's stable form:
+    /// w·[(1 − y)·x + (1 + (pw − 1)·y)·softplus(−x)] per element, then <paramref name="reduction"/>. Without
+    /// <paramref name="posWeight"/> (pw = 1) this is softplus(x) − y·x, the probability form with p = σ(x), exact and
+    /// finite for large |x|. <paramref name="posWeight"/> scales the positive term y·(−ln σ(x)); it broadcasts against
+    /// the input along the last axis (usually one value per class). Both weights broadcast to the input's shape and
+    /// are not differentiated; the input and the target are.
     /// </summary>
-    /// <exception cref="ArgumentException">The logits are not 2-D, the target count is not N, or a class index is outside [0, C).</exception>
-    public static Tensor CrossEntropy(Tensor logits, int[] targets)
+    /// <exception cref="ArgumentException">The shapes or dtypes differ, a weight does not broadcast, or the reduction is <see cref="Reduction.BatchMean"/>.</exception>
+    public static Tensor BinaryCrossEntropyWithLogits(
+        Tensor logits, Tensor target, Tensor? weight = null, Tensor? posWeight = null, Reduction reduction = Reduction.Mean)
     {
-        ArgumentNullException.ThrowIfNull(targets);
-        return CrossEntropy(logits, Tensor.FromArray(targets));
+        const string op = "BinaryCrossEntropyWithLogits";
+        CheckSameShape(logits, target, op);
+        CheckReduction(reduction, op);
+        CheckBroadcastWeight(weight, logits, op, "weight");
+        CheckBroadcastWeight(posWeight, logits, op, "posWeight");
+        var softplusMinusX = Softplus(-logits);
+        var positiveScale = posWeight is null ? softplusMinusX : (1.0 + (posWeight.Detach() - 1.0) * target) * softplusMinusX;
+        var loss = (1.0 - target) * logits + positiveScale;
+        if (weight is not null) loss = loss * weight.Detach();
+        return Reduce(loss, reduction, op);
     }
 
-    /// <summary>
-    /// Cross-entropy from logits of shape <c>[N, C]</c> and an <see cref="DType.Int64"/> tensor of N class indices:
-    /// −mean over the batch of log softmax(logits)[i, targets[i]].
-    /// </summary>
-    /// <exception cref="ArgumentException">The logits are not 2-D, the targets are not N Int64 class indices in [0, C).</exception>
-    public static Tensor CrossEntropy(Tensor logits, Tensor targets)
+    /// <summary>Applies <paramref name="reduction"/> to per-element losses (BatchMean divides the sum by axis 0's size).</summary>
+    private static Tensor Reduce(Tensor loss, Reduction reduction, string op) => reduction switch
     {
-        Ops.Checks.NotNull(logits, "CrossEntropy", "logits");
-        Ops.Checks.NotNull(targets, "CrossEntropy", "targets");
-        if (logits.Rank != 2)
-            throw new ArgumentException($"CrossEntropy: logits must have shape [N, C], got {logits.Shape}.", nameof(logits));
-        int n = logits.Shape[0], c = logits.Shape[1];
-        if (targets.DType != DType.Int64)
-            throw new ArgumentException($"CrossEntropy: targets must be Int64 class indices, got {targets.DType} (shape {targets.Shape}).", nameof(targets));
-        if (targets.Rank != 1 || targets.Size != n)
-            throw new ArgumentException($"CrossEntropy: targets of shape {targets.Shape} for logits of shape {logits.Shape} (expected [{n}]).", nameof(targets));
-        var classes = targets.ToArray<long>();
-        var selected = new bool[n * c];
-        for (var i = 0; i < n; i++)
+        Reduction.None => loss,
+        Reduction.Sum => loss.Sum(),
+        Reduction.Mean => loss.Mean(),
+        Reduction.BatchMean => loss.Sum() / (loss.Rank == 0 ? 1 : loss.Shape[0]),
+        _ => throw new ArgumentOutOfRangeException(nameof(reduction), reduction, $"{op}: unknown reduction {reduction}."),
+    };
+
+    /// <summary>Rejects an undefined reduction, and <see cref="Reduction.BatchMean"/> unless the loss accepts it.</summary>
+    private static void CheckReduction(Reduction reduction, string op, bool allowBatchMean = false)
+    {
+        if (!Enum.IsDefined(reduction))
+            throw new ArgumentOutOfRangeException(nameof(reduction), reduction, $"{op}: unknown reduction {reduction}; use None, Sum or Mean.");
+        if (reduction == Reduction.BatchMean && !allowBatchMean)
+            throw new ArgumentException($"{op}: Reduction.BatchMean applies only to KlDivLoss; use None, Sum or Mean.", nameof(reduction));
+    }
+
+    /// <summary>An optional weight must be floating point, of the input's dtype, and broadcast to the input's shape.</summary>
+    private static void CheckBroadcastWeight(Tensor? weight, Tensor input, string op, string name)
+    {
+        if (weight is null) return;
+        if (weight.DType != input.DType)
         {
-            if (classes[i] < 0 || classes[i] >= c)
-                throw new ArgumentException($"CrossEntropy: target {i} is class {classes[i]}, outside [0, {c}) for logits of shape {logits.Shape}.", nameof(targets));
-            selected[i * c + classes[i]] = true;
+            throw new ArgumentException(
+                $"{op}: {name} has dtype {weight.DType} (shape {weight.Shape}) but the input has dtype {input.DType}; they must match.", name);
         }
-        // Select the targets' log-probabilities rather than multiply by a one-hot: a masked logit of −∞ has
-        // log-probability −∞, and −∞·0 would be NaN. An empty batch gives NaN, the mean of nothing, as in PyTorch.
-        var mask = Tensor.FromArray(selected, n, c);
-        return -Tensor.Where(mask, LogSoftmax(logits, axis: 1), 0.0).Sum() / n;
+        if (!weight.Shape.CanBroadcastTo(input.Shape))
+            throw new ArgumentException($"{op}: {name} of shape {weight.Shape} does not broadcast to the input's shape {input.Shape}.", name);
     }
 
     private static void CheckSameShape(Tensor prediction, Tensor target, string op)

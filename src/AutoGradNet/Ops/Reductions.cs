@@ -40,7 +40,7 @@ internal readonly record struct ReductionAxes(Shape Input, bool[] Mask, Shape Ke
         {
             if (!Mask[axis]) continue;
             var next = Tensor.Empty(current.Shape.With(axis, 1), x.DType);
-            Reduction.Axis<TOp>(current, axis, next);
+            Kernels.Reduction.Axis<TOp>(current, axis, next);
             current = next;
         }
         // A 0-d input reduces over no axis; the result must still be a tensor of its own, not the input's storage.
@@ -63,7 +63,7 @@ internal sealed class Sum(Tensor x, ReductionAxes axes) : Node(x)
         if (spec.IsAll)
         {
             r = Tensor.Empty(spec.OutputShape, x.DType);
-            Reduction.SumAll(x, r);
+            Kernels.Reduction.SumAll(x, r);
         }
         else
         {

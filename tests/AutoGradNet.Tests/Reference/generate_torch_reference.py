@@ -89,16 +89,17 @@ def enc_attr(v):
 # ---------------------------------------------------------------- case recording
 
 
-def add(name, op, attrs, inputs, fn, differentiable=True, note=None):
-    """inputs: list of tensors; float64 ones get requires_grad=True when differentiable.
+def add(name, op, attrs, inputs, fn, differentiable=True, note=None, no_grad=()):
+    """inputs: list of tensors; float64 ones get requires_grad=True when differentiable, except the
+    positions listed in no_grad (e.g. class weights, which torch does not differentiate).
     fn(*leaves) returns a tensor or a tuple of tensors (values first, then e.g. indices).
     note: optional free text stored with the case, for behaviour a test author should know about."""
     assert name not in names, name
     names.add(name)
     leaves = []
-    for t in inputs:
+    for i, t in enumerate(inputs):
         t = t.detach().clone()
-        if differentiable and t.dtype == F64:
+        if differentiable and t.dtype == F64 and i not in no_grad:
             t.requires_grad_(True)
         leaves.append(t)
     with torch.enable_grad():
@@ -457,6 +458,121 @@ for a, b in ((torch.int64, torch.float32), (torch.int64, torch.float64), (torch.
         "outputs": [{"shape": [0], "dtype": DTYPE_NAMES[rt], "data": []}],
         "grad_output": None, "grads": [None, None],
     })
+
+# ---------------------------------------------------------------- losses
+# Appended after every older case so that the random stream (and so every older value) is unchanged.
+# Inputs are in the torch call's order; optional tensors (weight, pos_weight) follow the target and never
+# require grad unless noted. "reduction" is torch's string.
+
+import torch.nn.functional as TF
+
+li = randn(3, 4)
+lt = randn(3, 4)
+for red in ("mean", "sum", "none"):
+    add(f"mse_loss_{red}", "mse_loss", {"reduction": red}, [li, lt], lambda x, y, r=red: TF.mse_loss(x, y, reduction=r))
+    add(f"l1_loss_{red}", "l1_loss", {"reduction": red}, [li, lt], lambda x, y, r=red: TF.l1_loss(x, y, reduction=r))
+# differences on both sides of beta/delta (no ties with the kink)
+sd_x = t64([[0.1, -0.3, 2.0, -1.7], [0.45, 1.2, -0.05, 3.0], [-2.5, 0.7, 0.2, -0.6]])
+sd_y = t64([[0.0, 0.1, 0.5, 0.2], [-0.3, 0.1, 0.3, -0.2], [0.4, 0.6, -0.9, 0.1]])
+for red in ("mean", "sum", "none"):
+    add(f"smooth_l1_loss_beta1_{red}", "smooth_l1_loss", {"reduction": red, "beta": 1.0}, [sd_x, sd_y],
+        lambda x, y, r=red: TF.smooth_l1_loss(x, y, reduction=r, beta=1.0))
+    add(f"huber_loss_delta1_{red}", "huber_loss", {"reduction": red, "delta": 1.0}, [sd_x, sd_y],
+        lambda x, y, r=red: TF.huber_loss(x, y, reduction=r, delta=1.0))
+add("smooth_l1_loss_beta0_5_mean", "smooth_l1_loss", {"reduction": "mean", "beta": 0.5}, [sd_x, sd_y],
+    lambda x, y: TF.smooth_l1_loss(x, y, beta=0.5))
+add("smooth_l1_loss_beta0_sum", "smooth_l1_loss", {"reduction": "sum", "beta": 0.0}, [sd_x, sd_y],
+    lambda x, y: TF.smooth_l1_loss(x, y, reduction="sum", beta=0.0), note="beta = 0 is l1_loss")
+add("huber_loss_delta2_5_sum", "huber_loss", {"reduction": "sum", "delta": 2.5}, [sd_x, sd_y],
+    lambda x, y: TF.huber_loss(x, y, reduction="sum", delta=2.5))
+
+bp = uniform(0.05, 0.95, 3, 4)
+by = uniform(0.0, 1.0, 3, 4)
+bw = uniform(0.5, 2.0, 3, 4)
+bw_row = uniform(0.5, 2.0, 4)
+for red in ("mean", "sum", "none"):
+    add(f"binary_cross_entropy_{red}", "binary_cross_entropy", {"reduction": red}, [bp, by],
+        lambda p, y, r=red: TF.binary_cross_entropy(p, y, reduction=r), no_grad=(1,))
+    add(f"binary_cross_entropy_weight_{red}", "binary_cross_entropy", {"reduction": red}, [bp, by, bw],
+        lambda p, y, w, r=red: TF.binary_cross_entropy(p, y, weight=w, reduction=r), no_grad=(1, 2))
+add("binary_cross_entropy_weight_broadcast_mean", "binary_cross_entropy", {"reduction": "mean"}, [bp, by, bw_row],
+    lambda p, y, w: TF.binary_cross_entropy(p, y, weight=w), no_grad=(1, 2), note="weight [4] broadcast over [3, 4]")
+add("binary_cross_entropy_saturated_sum", "binary_cross_entropy", {"reduction": "sum"},
+    [t64([0.0, 1.0, 0.0, 1.0, 0.3]), t64([1.0, 0.0, 0.0, 1.0, 0.6])],
+    lambda p, y: TF.binary_cross_entropy(p, y, reduction="sum"), differentiable=False,
+    note="each log is clamped at -100")
+
+bx = randn(3, 4) * 3
+bpw = uniform(0.5, 3.0, 4)
+for red in ("mean", "sum", "none"):
+    add(f"bce_with_logits_{red}", "binary_cross_entropy_with_logits", {"reduction": red}, [bx, by],
+        lambda x, y, r=red: TF.binary_cross_entropy_with_logits(x, y, reduction=r))
+    add(f"bce_with_logits_weight_pos_weight_{red}", "binary_cross_entropy_with_logits", {"reduction": red}, [bx, by, bw, bpw],
+        lambda x, y, w, pw, r=red: TF.binary_cross_entropy_with_logits(x, y, weight=w, pos_weight=pw, reduction=r), no_grad=(2, 3))
+add("bce_with_logits_pos_weight_mean", "binary_cross_entropy_with_logits", {"reduction": "mean"}, [bx, by, bpw],
+    lambda x, y, pw: TF.binary_cross_entropy_with_logits(x, y, pos_weight=pw), no_grad=(2,),
+    note="inputs [input, target, pos_weight]")
+add("bce_with_logits_large_sum", "binary_cross_entropy_with_logits", {"reduction": "sum"},
+    [t64([60.0, -60.0, 60.0, -60.0, 0.0]), t64([1.0, 0.0, 0.0, 1.0, 0.5]), t64([2.0, 2.0, 2.0, 2.0, 2.0])],
+    lambda x, y, pw: TF.binary_cross_entropy_with_logits(x, y, pos_weight=pw, reduction="sum"), no_grad=(2,))
+
+# class-index losses: inputs [input, target(int64)] or [input, target, weight]
+nl = randn(5, 4)
+nlogp = torch.log_softmax(randn(5, 4), 1)
+ntg = i64([2, 0, 3, 1, 2])
+ntg_ign = i64([2, -100, 3, 1, -100])
+ntg_ign7 = i64([2, 7, 3, 7, 0])
+cw = uniform(0.5, 2.0, 4)
+for red in ("mean", "sum", "none"):
+    add(f"nll_loss_{red}", "nll_loss", {"reduction": red, "ignore_index": -100}, [nlogp, ntg],
+        lambda x, t, r=red: TF.nll_loss(x, t, reduction=r))
+    add(f"nll_loss_weight_ignore_{red}", "nll_loss", {"reduction": red, "ignore_index": -100}, [nlogp, ntg_ign, cw],
+        lambda x, t, w, r=red: TF.nll_loss(x, t, weight=w, reduction=r), no_grad=(2,))
+add("nll_loss_ignore_index7_mean", "nll_loss", {"reduction": "mean", "ignore_index": 7}, [nlogp, ntg_ign7],
+    lambda x, t: TF.nll_loss(x, t, ignore_index=7))
+nl3 = torch.log_softmax(randn(2, 4, 3), 1)
+nt3 = i64([[0, 3, 1], [2, -100, 3]])
+add("nll_loss_3d_weight_mean", "nll_loss", {"reduction": "mean", "ignore_index": -100}, [nl3, nt3, cw],
+    lambda x, t, w: TF.nll_loss(x, t, weight=w), no_grad=(2,), note="input [N, C, d], target [N, d]")
+
+for red in ("mean", "sum", "none"):
+    for eps in (0.0, 0.2):
+        e = str(eps).replace(".", "_")
+        add(f"cross_entropy_ls{e}_{red}", "cross_entropy", {"reduction": red, "ignore_index": -100, "label_smoothing": eps},
+            [nl, ntg], lambda x, t, r=red, ls=eps: TF.cross_entropy(x, t, reduction=r, label_smoothing=ls))
+        add(f"cross_entropy_weight_ignore_ls{e}_{red}", "cross_entropy", {"reduction": red, "ignore_index": -100, "label_smoothing": eps},
+            [nl, ntg_ign, cw], lambda x, t, w, r=red, ls=eps: TF.cross_entropy(x, t, weight=w, reduction=r, label_smoothing=ls), no_grad=(2,))
+        add(f"cross_entropy_ignore_ls{e}_{red}", "cross_entropy", {"reduction": red, "ignore_index": -100, "label_smoothing": eps},
+            [nl, ntg_ign], lambda x, t, r=red, ls=eps: TF.cross_entropy(x, t, reduction=r, label_smoothing=ls))
+add("cross_entropy_weight_ls0_3_mean", "cross_entropy", {"reduction": "mean", "ignore_index": -100, "label_smoothing": 0.3},
+    [nl, ntg, cw], lambda x, t, w: TF.cross_entropy(x, t, weight=w, label_smoothing=0.3), no_grad=(2,))
+add("cross_entropy_ignore_index7_mean", "cross_entropy", {"reduction": "mean", "ignore_index": 7, "label_smoothing": 0.0},
+    [nl, ntg_ign7], lambda x, t: TF.cross_entropy(x, t, ignore_index=7))
+add("cross_entropy_3d_weight_ls0_1_mean", "cross_entropy", {"reduction": "mean", "ignore_index": -100, "label_smoothing": 0.1},
+    [randn(2, 4, 3), nt3, cw], lambda x, t, w: TF.cross_entropy(x, t, weight=w, label_smoothing=0.1), no_grad=(2,),
+    note="input [N, C, d], target [N, d]")
+
+# probability targets: inputs [input, target(float64)] or [input, target, weight]
+ptg = torch.softmax(randn(5, 4), 1)
+for red in ("mean", "sum", "none"):
+    for eps in (0.0, 0.2):
+        e = str(eps).replace(".", "_")
+        add(f"cross_entropy_probs_ls{e}_{red}", "cross_entropy_probs", {"reduction": red, "label_smoothing": eps},
+            [nl, ptg], lambda x, t, r=red, ls=eps: TF.cross_entropy(x, t, reduction=r, label_smoothing=ls))
+        add(f"cross_entropy_probs_weight_ls{e}_{red}", "cross_entropy_probs", {"reduction": red, "label_smoothing": eps},
+            [nl, ptg, cw], lambda x, t, w, r=red, ls=eps: TF.cross_entropy(x, t, weight=w, reduction=r, label_smoothing=ls), no_grad=(2,))
+
+# kl_div: inputs [input (log-probabilities), target]
+kin = torch.log_softmax(randn(3, 4), 1)
+ktg = torch.softmax(randn(3, 4), 1)
+for red in ("batchmean", "sum", "mean", "none"):
+    add(f"kl_div_{red}", "kl_div", {"reduction": red, "log_target": False}, [kin, ktg],
+        lambda x, t, r=red: TF.kl_div(x, t, reduction=r))
+    add(f"kl_div_log_target_{red}", "kl_div", {"reduction": red, "log_target": True}, [kin, torch.log(ktg)],
+        lambda x, t, r=red: TF.kl_div(x, t, reduction=r, log_target=True))
+add("kl_div_zero_target_sum", "kl_div", {"reduction": "sum", "log_target": False},
+    [kin, t64([[0.5, 0.0, 0.5, 0.0], [0.25, 0.25, 0.25, 0.25], [0.0, 1.0, 0.0, 0.0]])],
+    lambda x, t: TF.kl_div(x, t, reduction="sum"), no_grad=(1,), note="target 0 contributes 0 (xlogy)")
 
 # ---------------------------------------------------------------- write
 
