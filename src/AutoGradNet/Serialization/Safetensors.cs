@@ -124,6 +124,9 @@ public static class Safetensors
         return Read(stream, bytes.Length, Failure("Safetensors.ReadHeader", "the byte array"), loadData: false).Header;
     }
 
+    /// <summary>The safetensors name of <paramref name="dtype"/>: <c>F64</c>, <c>F32</c>, <c>I64</c> or <c>BOOL</c>.</summary>
+    public static string DTypeName(DType dtype) => SafetensorsFormat.Name(dtype);
+
     private static SafetensorsFormat.Fail Failure(string op, string source) =>
         what => new InvalidDataException($"{op}: {source}: {what}.");
 
