@@ -54,4 +54,43 @@ public static partial class Functional
         var negAbs = Tensor.Where(nonNegative, -x, x);
         return positivePart + negAbs.Exp().Log1p();
     }
+
+    /// <summary>
+    /// Leaky ReLU: x for x &gt; 0, <paramref name="negativeSlope"/>·x otherwise (PyTorch's default slope 0.01); the
+    /// gradient at 0 is the slope, as in PyTorch.
+    /// </summary>
+    public static Tensor LeakyRelu(Tensor x, double negativeSlope = 0.01)
+    {
+        Ops.Checks.NotNull(x, "LeakyRelu", "input");
+        x = Ops.Promotion.ToFloating(x);
+        return Tensor.Where(x > 0, x, x * negativeSlope);
+    }
+
+    /// <summary>
+    /// ELU: x for x &gt; 0, α(eˣ − 1) otherwise (α = <paramref name="alpha"/>, default 1); the gradient at 0 is α, as in
+    /// PyTorch. The exponential reads min(x, 0), so a large positive x cannot overflow into a NaN gradient.
+    /// </summary>
+    public static Tensor Elu(Tensor x, double alpha = 1)
+    {
+        Ops.Checks.NotNull(x, "Elu", "input");
+        x = Ops.Promotion.ToFloating(x);
+        var positive = x > 0;
+        return Tensor.Where(positive, x, alpha * Tensor.Where(positive, 0.0, x).Expm1());
+    }
+
+    /// <summary>GELU, the exact form x·Φ(x) = x·(1 + erf(x/√2))/2 (PyTorch's default <c>approximate='none'</c>).</summary>
+    public static Tensor Gelu(Tensor x)
+    {
+        Ops.Checks.NotNull(x, "Gelu", "input");
+        x = Ops.Promotion.ToFloating(x);
+        return 0.5 * x * (1.0 + (x * (1 / Math.Sqrt(2))).Erf());
+    }
+
+    /// <summary>SiLU (swish): x·σ(x).</summary>
+    public static Tensor Silu(Tensor x)
+    {
+        Ops.Checks.NotNull(x, "Silu", "input");
+        x = Ops.Promotion.ToFloating(x);
+        return x * Sigmoid(x);
+    }
 }
