@@ -1,7 +1,4 @@
-using System.Reflection;
-using System.Runtime.CompilerServices;
 using AutoGradNet.Autograd;
-using AutoGradNet.Ops;
 
 namespace AutoGradNet.Tests.Autograd;
 

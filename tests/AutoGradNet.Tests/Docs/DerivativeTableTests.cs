@@ -1,8 +1,4 @@
-using System.Reflection;
-using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
-using AutoGradNet.Autograd;
-using AutoGradNet.Ops;
 
 namespace AutoGradNet.Tests;
 
