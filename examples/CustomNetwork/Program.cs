@@ -6,6 +6,7 @@ using AutoGradNet;
 using AutoGradNet.Data;
 using AutoGradNet.NN;
 using AutoGradNet.Optim;
+using AutoGradNet.Serialization;
 using Spectre.Console;
 
 var options = Options.Parse(args);
@@ -43,7 +44,7 @@ void TrainEpoch(int epoch)
         total += loss.Item() * x.Shape[0];
     }
     losses[epoch - 1] = total / trainX.Shape[0];
-    if (epoch == 1 || epoch % 10 == 0)
+    if (epoch == 1 || epoch % 5 == 0)
         history.Add((epoch, losses[epoch - 1], Accuracy(model, trainX, trainY), Accuracy(model, testX, testY)));
 }
 
@@ -65,7 +66,7 @@ else
     for (var epoch = 1; epoch <= options.Epochs; epoch++)
     {
         TrainEpoch(epoch);
-        if (epoch % 25 == 0) Console.WriteLine($"epoch {epoch,4}/{options.Epochs}   loss {losses[epoch - 1]:F4}");
+        if (epoch % 10 == 0) Console.WriteLine($"epoch {epoch,4}/{options.Epochs}   loss {losses[epoch - 1]:F4}");
     }
 }
 
@@ -100,7 +101,7 @@ static Tensor Predict(MoonsClassifier model, Tensor x)
 }
 
 static double Accuracy(MoonsClassifier model, Tensor x, Tensor y) =>
-    Predict(model, x).ElementwiseEquals(y).ConvertedTo(DType.Float64).Mean().Item();
+    Predict(model, x).ElementwiseEquals(y).ToArray<bool>().Count(correct => correct) / (double)x.Shape[0];
 
 /// <summary>2 inputs → 16 → 16 → 2 class scores, ReLU between the layers (PyTorch's default Linear initialisation).</summary>
 internal sealed class MoonsClassifier : Module<Tensor, Tensor>
@@ -217,7 +218,7 @@ internal sealed record Options(string OutputDirectory, int Seed, int Epochs)
     /// <summary>The options, or null after printing the reason and the usage to stderr (exit code 2).</summary>
     public static Options? Parse(string[] args)
     {
-        var o = new Options(OutputDirectory: "custom-network-output", Seed: 0, Epochs: 100);
+        var o = new Options(OutputDirectory: "custom-network-output", Seed: 0, Epochs: 30);
         for (var i = 0; i < args.Length; i++)
         {
             var option = args[i];
@@ -237,7 +238,7 @@ internal sealed record Options(string OutputDirectory, int Seed, int Epochs)
                 Console.Error.WriteLine($"error: {e.Message}");
                 Console.Error.WriteLine("usage: CustomNetwork [--out DIR] [--seed N] [--epochs N]");
                 Console.Error.WriteLine("  --out DIR: where the PNGs and the checkpoint go (default ./custom-network-output)");
-                Console.Error.WriteLine("  --seed N: 0 or more (default 0); --epochs N: 1 or more (default 100)");
+                Console.Error.WriteLine("  --seed N: 0 or more (default 0); --epochs N: 1 or more (default 30)");
                 return null;
             }
         }
