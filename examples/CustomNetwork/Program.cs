@@ -86,22 +86,15 @@ var checkpoint = Path.Combine(options.OutputDirectory, "moons.safetensors");
 model.SaveSafetensors(checkpoint);
 var reloaded = new MoonsClassifier(new Random(options.Seed + 99));
 reloaded.LoadSafetensors(checkpoint);
-var before = Predict(model, testX).ToArray<long>();
-var after = Predict(reloaded, testX).ToArray<long>();
+var before = model.Predict(testX).ToArray<long>();
+var after = reloaded.Predict(testX).ToArray<long>();
 var identical = before.SequenceEqual(after);
 Console.WriteLine($"checkpoint reloaded into a fresh model: its {after.Length} test predictions are {(identical ? "identical" : "DIFFERENT")}");
 Console.WriteLine($"wrote {string.Join(", ", new[] { boundaryFile, lossFile, checkpoint }.Select(f => Path.GetRelativePath(options.OutputDirectory, f)))} to {options.OutputDirectory}");
 return testAccuracy >= 0.95 && identical ? 0 : 1;
 
-static Tensor Predict(MoonsClassifier model, Tensor x)
-{
-    using var _ = Tensor.NoGrad();
-    model.Eval();
-    return model.Call(x).ArgMax(1);
-}
-
 static double Accuracy(MoonsClassifier model, Tensor x, Tensor y) =>
-    Predict(model, x).ElementwiseEquals(y).ToArray<bool>().Count(correct => correct) / (double)x.Shape[0];
+    model.Predict(x).ElementwiseEquals(y).ToArray<bool>().Count(correct => correct) / (double)x.Shape[0];
 
 /// <summary>2 inputs → 16 → 16 → 2 class scores, ReLU between the layers (PyTorch's default Linear initialisation).</summary>
 internal sealed class MoonsClassifier : Module<Tensor, Tensor>
@@ -119,6 +112,14 @@ internal sealed class MoonsClassifier : Module<Tensor, Tensor>
 
     public override Tensor Forward(Tensor input) =>
         _output.Call(_hidden2.Call(_hidden1.Call(input).Relu()).Relu());
+
+    /// <summary>The predicted class of each row (Int64), in evaluation mode and without recording.</summary>
+    public Tensor Predict(Tensor input)
+    {
+        using var _ = Tensor.NoGrad();
+        Eval();
+        return Call(input).ArgMax(1);
+    }
 }
 
 /// <summary>scikit-learn's <c>make_moons</c>: two interleaving half circles with Gaussian noise.</summary>
@@ -166,7 +167,7 @@ internal static class Plots
                 grid[(2 * i) + 1] = YMax - ((r + 0.5) * (YMax - YMin) / Rows); // row 0 is the top of the picture
             }
         }
-        var predicted = Predict(model, Tensor.FromArray(grid, Rows * Columns, 2)).ToArray<long>();
+        var predicted = model.Predict(Tensor.FromArray(grid, Rows * Columns, 2)).ToArray<long>();
         var classes = new double[Rows, Columns];
         for (var r = 0; r < Rows; r++)
         {
@@ -202,13 +203,6 @@ internal static class Plots
         plot.YLabel("loss");
         plot.SavePng(path, 800, 500);
         return path;
-    }
-
-    private static Tensor Predict(MoonsClassifier model, Tensor x)
-    {
-        using var _ = Tensor.NoGrad();
-        model.Eval();
-        return model.Call(x).ArgMax(1);
     }
 }
 
