@@ -7,17 +7,18 @@
 #   -m, --mutate GLOB       mutate only files matching GLOB (repeatable; relative to src/AutoGradNet, e.g.
 #                           "Ops/Reductions.cs" or "Ops/*Scan*.cs"); overrides --folders
 #   -c, --concurrency N     parallel test runners (default: 1; each runner is a full `dotnet test` host)
-#   -o, --output DIR        where reports go (default: StrykerOutput/ at the repository root)
+#   -o, --output DIR        where reports go (default: StrykerOutput/<date.time>/ at the repository root)
 #   -h, --help              this text
-# Reports: DIR/<timestamp>/reports/mutation-report.html (open in a browser) and mutation-report.json;
-# the console shows the score. Run from anywhere inside the repository.
+# Reports: DIR/reports/mutation-report.html (open in a browser) and mutation-report.json;
+# the console shows the score. Run from anywhere inside the repository. While it runs, Stryker puts a mutated
+# AutoGradNet.dll into the test project's bin/: don't build or test in the same checkout meanwhile (use a clone).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
 folders="Ops Autograd Verification Functional"
 concurrency=1
-output="$root/StrykerOutput"
+output="$root/StrykerOutput/$(date +%Y-%m-%d.%H-%M-%S)"
 globs=()
 extra=()
 while [ $# -gt 0 ]; do
@@ -26,7 +27,7 @@ while [ $# -gt 0 ]; do
     -m|--mutate) globs+=("$2"); shift 2 ;;
     -c|--concurrency) concurrency="$2"; shift 2 ;;
     -o|--output) output="$2"; shift 2 ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     --) shift; extra=("$@"); break ;;
     *) echo "mutation.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
