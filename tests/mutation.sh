@@ -27,7 +27,7 @@ while [ $# -gt 0 ]; do
     -m|--mutate) globs+=("$2"); shift 2 ;;
     -c|--concurrency) concurrency="$2"; shift 2 ;;
     -o|--output) output="$2"; shift 2 ;;
-    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     --) shift; extra=("$@"); break ;;
     *) echo "mutation.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
