@@ -252,4 +252,20 @@ public class EdgeValueTests
             Math.Abs(actual[i] - expected).ShouldBeLessThanOrEqualTo(1e-6 * Math.Abs(expected) + 1e-7, $"{op}({values[i]})");
         }
     }
+
+    [Fact]
+    public void Max_and_Min_refuse_Bool_and_empty_axes_naming_the_op()
+    {
+        var b = Tensor.FromArray([true, false], 2);
+        Should.Throw<ArgumentException>(() => b.Max()).Message.ShouldStartWith("Max: not defined for Bool tensors (shape [2])");
+        Should.Throw<ArgumentException>(() => b.Max(0)).Message.ShouldStartWith("Max: not defined for Bool tensors");
+        Should.Throw<ArgumentException>(() => b.Min()).Message.ShouldStartWith("Min: not defined for Bool tensors");
+        var empty = Tensor.Zeros([2, 0]);
+        var max = Should.Throw<ArgumentException>(() => empty.Max(1)).Message;
+        max.ShouldStartWith("Max: cannot reduce over axis 1 of length 0 (tensor shape [2, 0])");
+        max.ShouldEndWith("the maximum of nothing is undefined.");
+        var min = Should.Throw<ArgumentException>(() => empty.Min(1)).Message;
+        min.ShouldStartWith("Min: cannot reduce over axis 1 of length 0 (tensor shape [2, 0])");
+        min.ShouldEndWith("the minimum of nothing is undefined.");
+    }
 }
