@@ -95,6 +95,12 @@ public class RecordingTests
         new("ArgMin", (x, _) => x.ArgMin(), Records: false), new("ArgSort", (x, _) => x.ArgSort(0), Records: false),
         new("Sort.Indices", (x, _) => x.Sort(1).Indices, Records: false), new("TopK.Indices", (x, _) => x.TopK(1, 0).Indices, Records: false),
         new("To(Int64)", (x, _) => x.To(DType.Int64), Records: false),
+        new("LogicalAnd", (x, y) => (x > 0.5).LogicalAnd(y > 0.5), Records: false), new("LogicalOr", (x, y) => (x > 0.5) | (y > 0.5), Records: false),
+        new("LogicalNot", (x, _) => (x > 0.5).LogicalNot(), Records: false), new("Any", (x, _) => (x > 0.5).Any(), Records: false),
+        new("All", (x, _) => (x > 0.5).All(), Records: false), new("OneHot", (x, _) => Tensor.OneHot((x * 3).To(DType.Int64), 3), Records: false),
+        new("Where(double, double)", (x, _) => Tensor.Where(x > 0.5, 1.0, 0.0), Records: false),
+        new("operator- long", (x, _) => x - 2L), new("long operator-", (x, _) => 2L - x), new("long operator/", (x, _) => 2L / x),
+        new("indexer step", (x, _) => x[TensorIndex.Slice(null, null, 2), 1..]),
     ];
 
     public static TheoryData<string> Names => new(All.Select(c => c.Name));
