@@ -268,4 +268,29 @@ public class EdgeValueTests
         min.ShouldStartWith("Min: cannot reduce over axis 1 of length 0 (tensor shape [2, 0])");
         min.ShouldEndWith("the minimum of nothing is undefined.");
     }
+
+    [Theory]
+    [InlineData(DType.Float64)]
+    [InlineData(DType.Float32)]
+    public void Expm1_of_a_value_whose_exp_rounds_to_1_is_the_value(DType dtype)
+    {
+        // e^v − 1 ≈ v for |v| far below the epsilon: exp(v) rounds to 1 exactly, and (u − 1)·v/ln u would be 0/0.
+        var y = Tensor.FromArray([1e-20, -1e-20, 0.0]).To(dtype).Expm1().ToArray();
+        y[0].ShouldBe(dtype == DType.Float32 ? (double)1e-20f : 1e-20);
+        y[1].ShouldBe(dtype == DType.Float32 ? (double)-1e-20f : -1e-20);
+        y[2].ShouldBe(0.0);
+    }
+
+    [Fact]
+    public void A_null_operand_of_a_binary_operator_is_named()
+    {
+        var y = Tensor.FromArray([1.0]);
+        Tensor n = null!;
+        var left = Should.Throw<ArgumentNullException>(() => n + y);
+        left.Message.ShouldStartWith("Add: the left operand is null");
+        left.ParamName.ShouldBe("left operand");
+        var right = Should.Throw<ArgumentNullException>(() => y * n);
+        right.Message.ShouldStartWith("Mul: the right operand is null");
+        right.ParamName.ShouldBe("right operand");
+    }
 }
