@@ -18,9 +18,20 @@ public class LossReferenceTests
         var data = new TheoryData<string>();
         foreach (var op in s_ops)
         {
-            foreach (var c in TorchReference.Cases(op)) data.Add(c.Name);
+            foreach (var c in OptionCases(op)) data.Add(c.Name);
         }
         return data;
+    }
+
+    /// <summary>
+    /// The option-by-option cases of a loss; the default-option cases recorded in float64 and float32 (<c>name</c> and
+    /// <c>name_f32</c>) are LossFormulaAndFloat32ReferenceTests'.
+    /// </summary>
+    private static IEnumerable<TorchCase> OptionCases(string op)
+    {
+        var cases = TorchReference.Cases(op);
+        var names = cases.Select(c => c.Name).ToHashSet();
+        return cases.Where(c => !c.Name.EndsWith("_f32", StringComparison.Ordinal) && !names.Contains(c.Name + "_f32"));
     }
 
     [Fact]
@@ -28,7 +39,7 @@ public class LossReferenceTests
     {
         foreach (var op in s_ops)
         {
-            var reductions = TorchReference.Cases(op).Select(c => c.StringAttr("reduction")).ToHashSet();
+            var reductions = OptionCases(op).Select(c => c.StringAttr("reduction")).ToHashSet();
             foreach (var r in new[] { "mean", "sum", "none" }) reductions.ShouldContain(r, op);
         }
         TorchReference.Cases("kl_div").Select(c => c.StringAttr("reduction")).ShouldContain("batchmean");

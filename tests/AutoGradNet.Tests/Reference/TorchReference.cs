@@ -108,16 +108,21 @@ internal sealed record TorchTensor(
     /// <summary>The number of elements <see cref="Shape"/> describes (1 for a 0-d tensor).</summary>
     public int Size => Shape.Aggregate(1, (a, b) => a * b);
 
-    /// <summary>A float64 <see cref="Tensor"/> with this shape and data, requiring grad when <see cref="RequiresGrad"/> is set.</summary>
-    /// <exception cref="NotSupportedException">The tensor is not float64.</exception>
+    /// <summary>
+    /// A float64 or float32 <see cref="Tensor"/> with this shape and data, requiring grad when <see cref="RequiresGrad"/>
+    /// is set (float32 data is stored exactly, as the doubles of float32 values).
+    /// </summary>
+    /// <exception cref="NotSupportedException">The tensor is neither float64 nor float32.</exception>
     public Tensor ToTensor()
     {
-        if (DType != "float64")
+        if (DType is not ("float64" or "float32"))
         {
             throw new NotSupportedException(
-                $"ToTensor supports float64 reference tensors only; this one is {DType}. Build it from Shape and Data.");
+                $"ToTensor supports float64 and float32 reference tensors only; this one is {DType}. Build it from Shape and Data.");
         }
-        var tensor = Tensor.FromArray((double[])Data.Clone(), Shape);
+        var tensor = DType == "float32"
+            ? Tensor.FromArray(Array.ConvertAll(Data, v => (float)v), Shape)
+            : Tensor.FromArray((double[])Data.Clone(), Shape);
         return RequiresGrad ? tensor.RequireGrad() : tensor;
     }
 

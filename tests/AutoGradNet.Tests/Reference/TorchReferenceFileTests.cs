@@ -47,7 +47,8 @@ public class TorchReferenceFileTests
 
         ShouldBeConsistent(c.GradOutput, name);
         c.GradOutput.Shape.ShouldBe(c.Outputs[0].Shape, $"{name}: grad_output has the shape of outputs[0]");
-        c.Outputs[0].DType.ShouldBe("float64", $"{name}: only a float output is differentiated");
+        c.Outputs[0].DType.ShouldBeOneOf(["float64", "float32"], $"{name}: only a float output is differentiated");
+        c.GradOutput.DType.ShouldBe(c.Outputs[0].DType, $"{name}: grad_output has the dtype of outputs[0]");
         for (var i = 0; i < c.Inputs.Length; i++)
         {
             var grad = c.Grads[i];
@@ -55,7 +56,8 @@ public class TorchReferenceFileTests
             if (grad is null) continue;
             ShouldBeConsistent(grad, name);
             grad.Shape.ShouldBe(c.Inputs[i].Shape, $"{name}: grad {i} has the shape of input {i}");
-            c.Inputs[i].DType.ShouldBe("float64", $"{name}: only float64 inputs require grad");
+            c.Inputs[i].DType.ShouldBeOneOf(["float64", "float32"], $"{name}: only float inputs require grad");
+            grad.DType.ShouldBe(c.Inputs[i].DType, $"{name}: grad {i} has the dtype of input {i}");
         }
     }
 

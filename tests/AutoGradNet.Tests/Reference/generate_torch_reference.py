@@ -89,9 +89,10 @@ def enc_attr(v):
 # ---------------------------------------------------------------- case recording
 
 
-def add(name, op, attrs, inputs, fn, differentiable=True, note=None, no_grad=()):
-    """inputs: list of tensors; float64 ones get requires_grad=True when differentiable, except the
-    positions listed in no_grad (e.g. class weights, which torch does not differentiate).
+def add(name, op, attrs, inputs, fn, differentiable=True, note=None, no_grad=(), grad_dtypes=(F64,)):
+    """inputs: list of tensors; those whose dtype is in grad_dtypes (float64 unless a case asks for float32 too) get
+    requires_grad=True when differentiable, except the positions listed in no_grad (e.g. class weights, which torch
+    does not differentiate). The grad_output has outputs[0]'s dtype.
     fn(*leaves) returns a tensor or a tuple of tensors (values first, then e.g. indices).
     note: optional free text stored with the case, for behaviour a test author should know about."""
     assert name not in names, name
@@ -99,7 +100,7 @@ def add(name, op, attrs, inputs, fn, differentiable=True, note=None, no_grad=())
     leaves = []
     for i, t in enumerate(inputs):
         t = t.detach().clone()
-        if differentiable and t.dtype == F64 and i not in no_grad:
+        if differentiable and t.dtype in grad_dtypes and i not in no_grad:
             t.requires_grad_(True)
         leaves.append(t)
     with torch.enable_grad():
@@ -109,7 +110,7 @@ def add(name, op, attrs, inputs, fn, differentiable=True, note=None, no_grad=())
     grads = [None] * len(leaves)
     grad_leaves = [t for t in leaves if t.requires_grad]
     if differentiable and grad_leaves and outs[0].requires_grad:
-        g = torch.randn(outs[0].shape, dtype=F64)
+        g = torch.randn(outs[0].shape, dtype=F64).to(outs[0].dtype)
         grad_output = g
         gs = torch.autograd.grad(outs[0], grad_leaves, grad_outputs=g, allow_unused=True)
         it = iter(gs)
@@ -573,6 +574,39 @@ for red in ("batchmean", "sum", "mean", "none"):
 add("kl_div_zero_target_sum", "kl_div", {"reduction": "sum", "log_target": False},
     [kin, t64([[0.5, 0.0, 0.5, 0.0], [0.25, 0.25, 0.25, 0.25], [0.0, 1.0, 0.0, 0.0]])],
     lambda x, t: TF.kl_div(x, t, reduction="sum"), no_grad=(1,), note="target 0 contributes 0 (xlogy)")
+# ---------------------------------------------------------------- losses and softmax (float64 and float32)
+# Added after every other case so that the random draws of the cases above are unchanged. Each case exists in
+# float64 ("<name>") and float32 ("<name>_f32"): the same float64 draws, rounded to float32 for the f32 case.
+# Inputs in call order; the loss is the mean over all elements (PyTorch's default reduction) unless the name says sum.
+
+FN = torch.nn.functional
+F32 = torch.float32
+
+
+def add_both(name, op, attrs, inputs, fn, note=None):
+    add(name, op, attrs, inputs, fn, note=note)
+    add(name + "_f32", op, attrs, [t.to(F32) if t.dtype == F64 else t for t in inputs], fn, note=note, grad_dtypes=(F32,))
+
+
+add_both("mse_loss_2d", "mse_loss", {}, [randn(3, 4), randn(3, 4)], FN.mse_loss)
+add_both("mse_loss_sum_2d", "mse_loss", {"reduction": "sum"}, [randn(2, 5), randn(2, 5)],
+         lambda p, t: FN.mse_loss(p, t, reduction="sum"), note="SumSquaredError in AutoGradNet")
+add_both("bce_2d", "binary_cross_entropy", {}, [uniform(0.05, 0.95, 3, 4), uniform(0.0, 1.0, 3, 4)], FN.binary_cross_entropy,
+         note="soft targets; the target gets a gradient too")
+add_both("bce_hard_targets", "binary_cross_entropy", {}, [uniform(0.02, 0.98, 6), t64([1.0, 0.0, 1.0, 1.0, 0.0, 0.0])],
+         FN.binary_cross_entropy)
+add_both("bce_with_logits_2d", "binary_cross_entropy_with_logits", {}, [randn(3, 4) * 3, uniform(0.0, 1.0, 3, 4)],
+         FN.binary_cross_entropy_with_logits)
+add_both("bce_with_logits_large", "binary_cross_entropy_with_logits", {},
+         [t64([-60.0, -20.0, -1e-3, 0.0, 15.0, 80.0]), t64([1.0, 0.0, 0.5, 1.0, 0.25, 0.0])],
+         FN.binary_cross_entropy_with_logits, note="large |logits|: no overflow, no log(0)")
+add_both("cross_entropy_2d", "cross_entropy", {}, [randn(4, 5) * 2, i64([0, 4, 2, 2])], FN.cross_entropy)
+add_both("cross_entropy_large_logits", "cross_entropy", {}, [t64([[1000.0, -1000.0, 0.0], [50.0, 51.0, 49.0]]), i64([1, 2])],
+         FN.cross_entropy, note="logits of ±1000: the stable form gives finite values")
+add_both("softmax_dim1", "softmax", {"dim": 1}, [randn(3, 4) * 2], lambda x: torch.softmax(x, dim=1))
+add_both("softmax_dim0", "softmax", {"dim": 0}, [randn(3, 4) * 2], lambda x: torch.softmax(x, dim=0))
+add_both("log_softmax_dim1", "log_softmax", {"dim": 1}, [randn(3, 4) * 2], lambda x: torch.log_softmax(x, dim=1))
+add_both("log_softmax_dim0_3d", "log_softmax", {"dim": 0}, [randn(3, 2, 2) * 2], lambda x: torch.log_softmax(x, dim=0))
 
 # ---------------------------------------------------------------- write
 
