@@ -146,9 +146,9 @@ public class ChainRuleTests
     [Fact]
     public void Every_primitive_has_a_derivative_rule()
     {
-        var missing = PrimitiveNames().Where(name => DerivativeRules.For(name) is null).ToList();
+        var missing = Primitives.Names().Where(name => DerivativeRules.For(name) is null).ToList();
         missing.ShouldBeEmpty($"primitives without a rule in Autograd/DerivativeRules.cs: {string.Join(", ", missing)}");
-        PrimitiveNames().Count.ShouldBeGreaterThan(50);
+        Primitives.Names().Count.ShouldBeGreaterThan(50);
     }
 
     [Fact]
@@ -172,35 +172,5 @@ public class ChainRuleTests
         var values = actual.ToArray();
         values.Length.ShouldBe(expected.Length);
         for (var i = 0; i < values.Length; i++) values[i].ShouldBe(expected[i], 1e-12, $"element {i}");
-    }
-
-    /// <summary>Every primitive, found as DerivativeTableTests finds them: node classes in AutoGradNet.Ops, function structs, view specs.</summary>
-    private static List<string> PrimitiveNames()
-    {
-        var names = new List<string>();
-        foreach (var type in typeof(Tensor).Assembly.GetTypes())
-        {
-            if (type.IsAbstract || type.IsGenericTypeDefinition) continue;
-            if (type.GetInterfaces().Any(i => i.Name is "IUnaryFunction" or "IBinaryFunction"))
-            {
-                names.Add((string)type.GetProperty("Name", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!);
-            }
-            else if (type.IsSubclassOf(typeof(ViewSpec)))
-            {
-                var spec = (ViewSpec)RuntimeHelpers.GetUninitializedObject(type);
-                names.Add(spec.OpName);
-                names.Add(spec.OpName + "Scatter");
-            }
-            else if (type.IsSubclassOf(typeof(Node)) && type.Namespace == "AutoGradNet.Ops" && type.Name is not ("StridedView" or "ViewScatter"))
-            {
-                names.AddRange(type.Name switch
-                {
-                    "TakeAlong" => ["Sort", "TopK", "MaxWithIndices", "MinWithIndices"],
-                    "CumSum" => ["CumSum", "ReverseCumSum"],
-                    _ => [type.Name],
-                });
-            }
-        }
-        return names;
     }
 }

@@ -13,15 +13,6 @@ namespace AutoGradNet.Tests;
 /// </summary>
 public sealed partial class DerivativeTableTests
 {
-    private static readonly Assembly Library = typeof(Tensor).Assembly;
-
-    /// <summary>Node classes whose node name is not their class name: the names they record under.</summary>
-    private static readonly Dictionary<string, string[]> RecordedAs = new()
-    {
-        ["TakeAlong"] = ["Sort", "TopK", "MaxWithIndices", "MinWithIndices"],
-        ["CumSum"] = ["CumSum", "ReverseCumSum"],
-    };
-
     [GeneratedRegex(@"\(`(?<name>\w+)Backward`(?:, `(?<more>\w+)Backward`)*\)")]
     private static partial Regex NodeNames();
 
@@ -29,7 +20,7 @@ public sealed partial class DerivativeTableTests
     public void Every_primitive_has_a_row_in_the_derivative_table()
     {
         var documented = DocumentedNodeNames();
-        var missing = PrimitiveNames().Where(name => !documented.Contains(name)).ToList();
+        var missing = Primitives.Names().Where(name => !documented.Contains(name)).ToList();
         missing.ShouldBeEmpty($"primitives without a row in docs/autograd.md's derivative table: {string.Join(", ", missing)}");
     }
 
@@ -37,37 +28,13 @@ public sealed partial class DerivativeTableTests
     public void The_primitive_list_is_found_by_reflection()
     {
         // Guards the reflection above: if it found nothing (a rename of the interfaces, say), the test would pass vacuously.
-        var names = PrimitiveNames();
+        var names = Primitives.Names();
         names.ShouldContain("Add");        // a binary function struct
         names.ShouldContain("Sin");        // a unary function struct
         names.ShouldContain("MatMul");     // a node class
         names.ShouldContain("Diagonal");   // a view spec
         names.ShouldContain("SliceScatter");
         names.Count.ShouldBeGreaterThan(50);
-    }
-
-    private static List<string> PrimitiveNames()
-    {
-        var names = new List<string>();
-        foreach (var type in Library.GetTypes())
-        {
-            if (type.IsAbstract || type.IsGenericTypeDefinition) continue;
-            if (type.GetInterfaces().Any(i => i.Name is "IUnaryFunction" or "IBinaryFunction"))
-            {
-                names.Add((string)type.GetProperty("Name", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!);
-            }
-            else if (type.IsSubclassOf(typeof(ViewSpec)))
-            {
-                var spec = (ViewSpec)RuntimeHelpers.GetUninitializedObject(type);
-                names.Add(spec.OpName);
-                names.Add(spec.OpName + "Scatter");
-            }
-            else if (type.IsSubclassOf(typeof(Node)) && type.Namespace == "AutoGradNet.Ops" && type.Name is not ("StridedView" or "ViewScatter"))
-            {
-                names.AddRange(RecordedAs.TryGetValue(type.Name, out var recorded) ? recorded : [type.Name]);
-            }
-        }
-        return names;
     }
 
     private static HashSet<string> DocumentedNodeNames()
