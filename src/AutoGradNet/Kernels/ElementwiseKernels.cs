@@ -55,8 +55,14 @@ internal static class Elementwise
         public void Run<T>() where T : unmanaged
         {
             var src = Expand<T>(x, target.Shape);
-            if (target.IsContiguous) src.CopyTo(target.AsSpan<T>());
-            else Strided.Scatter(src, ((T[])target.Storage.Data).AsSpan(target.StorageOffset), target.StrideArray, target.Shape);
+            if (target.IsContiguous)
+            {
+                src.CopyTo(target.AsSpan<T>());
+                return;
+            }
+            // A source that shares the target's storage (x.T.CopyFrom(x)) is read whole before the strided writes begin.
+            if (ReferenceEquals(x.Storage, target.Storage)) src = src.ToArray();
+            Strided.Scatter(src, ((T[])target.Storage.Data).AsSpan(target.StorageOffset), target.StrideArray, target.Shape);
         }
     }
 

@@ -275,7 +275,8 @@ public abstract class Module
         using (Tensor.NoGrad())
         {
             foreach (var (target, source) in toCopy)
-                if (!ReferenceEquals(target.Storage, source.Storage) || target.StorageOffset != source.StorageOffset)
+                if (!ReferenceEquals(target.Storage, source.Storage) || target.StorageOffset != source.StorageOffset
+                    || !target.Strides.SequenceEqual(source.Strides))
                     target.CopyFrom(source);
         }
         return new LoadStateDictResult(missing, unexpected);
