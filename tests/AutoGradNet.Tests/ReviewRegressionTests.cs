@@ -1,4 +1,5 @@
 using AutoGradNet.NN;
+using AutoGradNet.Verification;
 
 namespace AutoGradNet.Tests;
 
@@ -68,5 +69,31 @@ public class ReviewRegressionTests
         linear.LoadStateDict(state);
 
         linear.Weight!.ToArray().ShouldBe(expected);
+    }
+
+    // ---- IndexAdd's backward with alpha != 1 scaled its gradient with *=, an in-place write that createGraph refuses ----
+
+    [Fact]
+    public void IndexAdd_WithAlpha_HasSecondDerivatives()
+    {
+        var self = Tensor.Normal([4, 3], seed: 5).T.Detach();
+        var source = Tensor.Normal([2, 3], seed: 6).T.Detach();
+        self.IsContiguous.ShouldBeFalse();
+        var index = Tensor.FromArray(new long[] { 3, 0 });
+
+        GradCheck.AssertSecondOrder(t => t[0].IndexAdd(1, index, t[1], alpha: 0.5).Square(), [self, source]);
+    }
+
+    [Fact]
+    public void IndexAdd_WithAlpha_CreateGraphGradientIsAlphaTimesTheSelectedOutputGradient()
+    {
+        var self = Tensor.Zeros([2, 3]).RequireGrad();
+        var source = Tensor.FromArray([1.0, 2, 3, 4], 2, 2).RequireGrad();
+        var y = self.IndexAdd(1, Tensor.FromArray(new long[] { 2, 0 }), source, alpha: 0.5); // [[1, 0, 0.5], [2, 0, 1.5]]
+
+        var grads = AutoGrad.Grad(y.Square().Sum(), [source], createGraph: true);
+
+        grads[0].ToArray().ShouldBe([0.5, 1, 1.5, 2]);   // 0.5 · 2y[:, [2, 0]]
+        grads[0].RequiresGrad.ShouldBeTrue();
     }
 }

@@ -67,7 +67,7 @@ internal sealed class IndexAdd : Node
         if (NeedsGrad(1))
         {
             source = IndexSelect.Apply(g, _axis, Saved(0));
-            if (_alpha != 1) source *= _alpha;
+            if (_alpha != 1) source = source * _alpha; // not *=, which would write in place into a graph tensor under createGraph
         }
         return [NeedsGrad(0) ? g : null, source];
     }
