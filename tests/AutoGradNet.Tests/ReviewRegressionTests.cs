@@ -96,4 +96,48 @@ public class ReviewRegressionTests
         grads[0].ToArray().ShouldBe([0.5, 1, 1.5, 2]);   // 0.5 · 2y[:, [2, 0]]
         grads[0].RequiresGrad.ShouldBeTrue();
     }
+
+    // ---- Module.To converted a tensor registered in two modules (tied weights) into two separate tensors ----
+
+    private sealed class Holder : Module<Tensor, Tensor>
+    {
+        public Holder(Tensor weight, Tensor buffer)
+        {
+            RegisterParameter("weight", weight);
+            RegisterBuffer("scale", buffer);
+        }
+
+        public override Tensor Forward(Tensor input) => input * TryGetParameter("weight")! * TryGetBuffer("scale")!;
+    }
+
+    private sealed class Tied : Module<Tensor, Tensor>
+    {
+        public Tied(Tensor weight, Tensor buffer)
+        {
+            First = RegisterModule("first", new Holder(weight, buffer));
+            Second = RegisterModule("second", new Holder(weight, buffer));
+        }
+
+        public Holder First { get; }
+
+        public Holder Second { get; }
+
+        public override Tensor Forward(Tensor input) => Second.Call(First.Call(input));
+    }
+
+    [Fact]
+    public void To_TiedParameterAndBuffer_StayTied()
+    {
+        var model = new Tied(Tensor.FromArray([2.0, 3]).RequireGrad(), Tensor.FromArray([1.0, 0.5]));
+        model.Parameters().Count().ShouldBe(1);
+
+        model.To(DType.Float32);
+
+        model.Parameters().Count().ShouldBe(1);
+        var weight = model.First.Parameters().Single();
+        weight.DType.ShouldBe(DType.Float32);
+        weight.RequiresGrad.ShouldBeTrue();
+        model.Second.Parameters().Single().ShouldBeSameAs(weight);
+        model.Second.NamedBuffers().Single().Buffer.ShouldBeSameAs(model.First.NamedBuffers().Single().Buffer);
+    }
 }

@@ -192,21 +192,29 @@ public abstract class Module
     {
         if (!dtype.IsFloatingPoint())
             throw new ArgumentException($"To: modules can only be converted to a floating-point dtype, got {dtype}.", nameof(dtype));
+        // A tensor registered in several places (tied weights) is converted once, so the places stay tied.
+        var converted = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance);
         foreach (var module in Modules())
         {
             foreach (var name in module._parameters.Keys.ToList())
             {
                 var p = module._parameters[name];
                 if (p.DType == dtype) continue;
-                var converted = p.Detach().ConvertedTo(dtype);
-                converted.RequiresGrad = p.RequiresGrad;
-                if (p.Grad is { } grad) converted.Grad = grad.Detach().ConvertedTo(dtype);
-                module._parameters[name] = converted;
+                if (!converted.TryGetValue(p, out var c))
+                {
+                    c = p.Detach().ConvertedTo(dtype);
+                    c.RequiresGrad = p.RequiresGrad;
+                    if (p.Grad is { } grad) c.Grad = grad.Detach().ConvertedTo(dtype);
+                    converted[p] = c;
+                }
+                module._parameters[name] = c;
             }
             foreach (var name in module._buffers.Keys.ToList())
             {
                 var b = module._buffers[name];
-                if (b.DType.IsFloatingPoint() && b.DType != dtype) module._buffers[name] = b.ConvertedTo(dtype);
+                if (!b.DType.IsFloatingPoint() || b.DType == dtype) continue;
+                if (!converted.TryGetValue(b, out var c)) converted[b] = c = b.ConvertedTo(dtype);
+                module._buffers[name] = c;
             }
         }
         return this;
