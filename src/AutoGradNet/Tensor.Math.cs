@@ -109,11 +109,15 @@ public sealed partial class Tensor
     /// Limits every element to at least <paramref name="min"/> (a one-sided <see cref="Clamp(Tensor?, Tensor?)"/>):
     /// gradient 1 where x ≥ min, 0 below; NaN stays NaN with gradient 0.
     /// </summary>
-    public Tensor ClampMin(double min) => Clamp(ScalarLike(this, min), null);
+    public Tensor ClampMin(double min) => Clamp(ClampBound(this, min), null);
 
     /// <summary>
     /// Limits every element to at most <paramref name="max"/> (a one-sided <see cref="Clamp(Tensor?, Tensor?)"/>):
     /// gradient 1 where x ≤ max, 0 above; NaN stays NaN with gradient 0.
     /// </summary>
-    public Tensor ClampMax(double max) => Clamp(null, ScalarLike(this, max));
+    public Tensor ClampMax(double max) => Clamp(null, ClampBound(this, max));
+
+    /// <summary>A 0-d bound for clamping <paramref name="x"/>: Int64 for an Int64 tensor and a whole number (so the result stays Int64, as in PyTorch), else as for arithmetic with a C# double.</summary>
+    private static Tensor ClampBound(Tensor x, double bound)
+        => x.DType == DType.Int64 && double.IsInteger(bound) ? Scalar(bound, DType.Int64) : ScalarLike(x, bound);
 }

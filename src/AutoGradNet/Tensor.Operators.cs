@@ -276,6 +276,8 @@ public sealed partial class Tensor
     public Tensor Clamp(double min, double max)
     {
         if (min > max) throw new ArgumentException($"Clamp: min {min} is greater than max {max}.");
+        if (DType == DType.Int64 && double.IsInteger(min) && double.IsInteger(max))
+            return Clamp(ClampBound(this, min), ClampBound(this, max)); // stays Int64, as PyTorch's integer clamp
         var notNaN = Where(IsNaN(), double.NaN, this); // a NaN takes the constant branch, so no gradient flows to it
         return Where(this < min, min, Where(this > max, max, notNaN));
     }

@@ -140,4 +140,41 @@ public class ReviewRegressionTests
         model.Second.Parameters().Single().ShouldBeSameAs(weight);
         model.Second.NamedBuffers().Single().Buffer.ShouldBeSameAs(model.First.NamedBuffers().Single().Buffer);
     }
+
+    // ---- clamping an Int64 tensor to whole-number bounds gave Float64 (PyTorch keeps Int64) ----
+
+    [Fact]
+    public void Clamp_Int64WithWholeBounds_StaysInt64()
+    {
+        var x = Tensor.FromArray(new long[] { -3, 1, 5 });
+
+        var both = x.Clamp(0, 3);
+        var low = x.ClampMin(0);
+        var high = x.ClampMax(3);
+
+        both.DType.ShouldBe(DType.Int64);
+        both.ToArray<long>().ShouldBe([0L, 1, 3]);
+        low.DType.ShouldBe(DType.Int64);
+        low.ToArray<long>().ShouldBe([0L, 1, 5]);
+        high.DType.ShouldBe(DType.Int64);
+        high.ToArray<long>().ShouldBe([-3L, 1, 3]);
+    }
+
+    [Fact]
+    public void Clamp_Int64WithFractionalBound_IsFloat64AsInPyTorch()
+    {
+        var clamped = Tensor.FromArray(new long[] { -3, 1, 5 }).Clamp(0.5, 3);
+
+        clamped.DType.ShouldBe(DType.Float64);
+        clamped.ToArray().ShouldBe([0.5, 1, 3]);
+    }
+
+    [Fact]
+    public void Clamp_Float32WithWholeBounds_StaysFloat32()
+    {
+        var clamped = Tensor.FromArray(new float[] { -3, 1, 5 }).Clamp(0, 3);
+
+        clamped.DType.ShouldBe(DType.Float32);
+        clamped.ToArray().ShouldBe([0.0, 1, 3]);
+    }
 }
