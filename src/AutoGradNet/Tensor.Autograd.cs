@@ -205,7 +205,8 @@ public sealed partial class Tensor
         {
             throw new InvalidOperationException(
                 $"{op}: in-place operations are not recorded, so they cannot take an operand that requires grad while grad mode is on " +
-                $"(target shape {Shape}, operand shape {other.Shape}). Wrap the update in `using (Tensor.NoGrad())`.");
+                $"(target shape {Shape}, operand shape {other.Shape}). Wrap the update in `using (Tensor.NoGrad())`; " +
+                "to build a recorded result instead (e.g. summing losses in a loop), write `x = x + y` rather than `x += y`.");
         }
         DTypes.Promote(this, other, op); // names a Float32/Float64 mix as the in-place op
         if (!other.Shape.CanBroadcastTo(Shape))
@@ -222,7 +223,8 @@ public sealed partial class Tensor
         {
             throw new InvalidOperationException(
                 $"{op}: in-place operations are not recorded, so they cannot be applied to a tensor that requires grad " +
-                $"(or to a view of one) while grad mode is on (shape {Shape}). Wrap the update in `using (Tensor.NoGrad())`.");
+                $"(or to a view of one) while grad mode is on (shape {Shape}). Wrap the update in `using (Tensor.NoGrad())`; " +
+                "to build a recorded result instead, write `x = x + y` rather than `x += y`.");
         }
         if (Strided.Overlaps(Shape, _strides))
         {
