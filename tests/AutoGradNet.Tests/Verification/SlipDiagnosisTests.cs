@@ -27,6 +27,8 @@ public class SlipDiagnosisTests
         SlipDiagnosis.Close(1.5, 1.0, 0.24, 0.25).ShouldBeFalse();
         SlipDiagnosis.Close(-1.5, -1.0, 0.25, 0.25).ShouldBeTrue(); // |expected|, not expected
         SlipDiagnosis.Close(0.5, 1.0, 0.25, 0.25).ShouldBeTrue();   // |actual − expected|
+        SlipDiagnosis.Close(3.0, 2.0, 0.5, 0.25).ShouldBeTrue();    // 1 ≤ 0.5 + 0.25·2 (exactly)
+        SlipDiagnosis.Close(3.0, 2.0, 0.5, 0.2).ShouldBeFalse();
         SlipDiagnosis.Close(double.NaN, 1.0, 1, 1).ShouldBeFalse();
         SlipDiagnosis.Close([1.0, 2.0], [1.0, 2.0], 0, 0).ShouldBeTrue();
         SlipDiagnosis.Close([1.0, 2.0], [1.0, 2.5], 0, 0).ShouldBeFalse();
@@ -103,6 +105,8 @@ public class SlipDiagnosisTests
         Scaled(2, batchSize: 2).Kind.ShouldBe(SlipKind.BatchReduction);
         Scaled(0.5, batchSize: 2).Kind.ShouldBe(SlipKind.BatchReduction);
         Scaled(2, batchSize: 3).Text.ShouldContain("a factor 2 too many");
+        // A batch of 1 is no batch: a ratio just off 1 (outside the tolerance) stays a constant factor.
+        Scaled(1.0000005, batchSize: 1, rtol: 1e-9).Kind.ShouldBe(SlipKind.ConstantFactor);
         Scaled(3, batchSize: 4).Text.ShouldBe("a constant factor is off: your gradient is 3 × autograd's everywhere.");
     }
 
@@ -147,7 +151,8 @@ public class SlipDiagnosisTests
     [Fact]
     public void A_square_transpose_is_recognised_by_its_values_only_for_square_matrices()
     {
-        Diagnose([1, 3, 2, 4], [2, 2], [1, 2, 3, 4], [2, 2]).Kind.ShouldBe(SlipKind.Transposed);
+        Diagnose([1, 3, 2, 4], [2, 2], [1, 2, 3, 4], [2, 2]).ShouldBe((SlipKind.Transposed,
+            "your gradient is autograd's transposed: for Y = A·B, ∂L/∂A = G·Bᵀ and ∂L/∂B = Aᵀ·G; check which side each transpose goes on."));
         // A rank-1 or rank-3 tensor has no transpose.
         Diagnose([1, 3, 2, 4], [4], [1, 2, 3, 4], [4]).Kind.ShouldBe(SlipKind.Unknown);
         Diagnose([1, 3, 2, 4], [1, 2, 2], [1, 2, 3, 4], [1, 2, 2]).Kind.ShouldBe(SlipKind.Unknown);
@@ -233,6 +238,16 @@ public class SlipDiagnosisTests
         Diagnose([1, 2, 3, 4, 5, 6], [2, 3], [5, 7, 9], [3]).Text.ShouldContain("Summed over axis 0 it matches");
         // Two axes at once: yours [2, 2] against autograd's [1, 1].
         Diagnose([1, 2, 3, 4], [2, 2], [10], [1, 1]).Text.ShouldContain("Summed over axis 0, 1 it matches");
+    }
+
+    [Fact]
+    public void Shapes_that_differ_only_by_a_leading_one_are_a_broadcast_with_no_axis_to_repair()
+    {
+        // yours [3] against autograd's [1, 3] (a keepDim forgotten): no axis is wider on either side.
+        var (kind, text) = Diagnose([1, 2, 3], [3], [1, 2, 3], [1, 3]);
+        kind.ShouldBe(SlipKind.Broadcast);
+        text.ShouldBe("a broadcast went wrong: your gradient has shape [3], but the tensor (and autograd's gradient) has shape [1, 3], and its values match autograd's neither summed nor repeated along the broadcast axes.");
+        Diagnose([1, 2, 3], [1, 3], [1, 2, 3], [3]).Text.ShouldEndWith("neither summed nor repeated along the broadcast axes.");
     }
 
     [Fact]
