@@ -182,6 +182,13 @@ public static class GradCheck
         checkedIndices = marked.Length > 0
             ? marked
             : [.. Enumerable.Range(0, inputs.Length).Where(i => inputs[i].DType.IsFloatingPoint())];
+        if (checkedIndices.Length == 0)
+        {
+            // Like torch's gradcheck: a check that checks nothing must not report a pass.
+            throw new ArgumentException(
+                $"{op}: no input to check: every input is Int64 or Bool (dtypes [{string.Join(", ", inputs.Select(t => t.DType))}]). " +
+                "Pass at least one floating-point input.", nameof(inputs));
+        }
         var work = (Tensor[])inputs.Clone();
         upcasted = new bool[inputs.Length];
         foreach (var k in checkedIndices)

@@ -100,6 +100,17 @@ public class GradCheckTests
     }
 
     [Fact]
+    public void A_check_with_no_floating_point_input_is_refused_rather_than_passed()
+    {
+        var labels = Tensor.FromArray(new long[] { 1, 2 });
+
+        var error = Should.Throw<ArgumentException>(() => GradCheck.Run(t => t[0].To(DType.Float64) * 2.0, [labels]));
+
+        error.Message.ShouldStartWith("GradCheck.Run: no input to check");
+        error.Message.ShouldContain("Int64");
+    }
+
+    [Fact]
     public void The_maximum_error_is_the_maximum_over_inputs_and_entries()
     {
         // Three inputs with wrong gradients of different sizes: a·b + c with ∂/∂a = b (correct), ∂/∂b = 1.5a, ∂/∂c = 3.
