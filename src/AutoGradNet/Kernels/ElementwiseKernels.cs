@@ -44,6 +44,21 @@ internal static class Elementwise
         return buffer;
     }
 
+    /// <summary>
+    /// Like <see cref="Expand{T}"/>, but a single-element operand broadcast to a larger shape is returned as
+    /// <paramref name="scalar"/> (the span is then empty) instead of being copied out to the whole shape.
+    /// </summary>
+    private static ReadOnlySpan<T> ExpandOrScalar<T>(Tensor t, Shape shape, out T scalar)
+    {
+        if (t.Size == 1 && shape.Size > 1)
+        {
+            scalar = t.StorageSpan<T>()[0];
+            return default;
+        }
+        scalar = default!;
+        return Expand<T>(t, shape);
+    }
+
     private readonly struct UnaryKernel<TOp>(Tensor x, Tensor result, double arg) : IKernel where TOp : IUnaryOp
     {
         public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
@@ -60,8 +75,9 @@ internal static class Elementwise
                 src.CopyTo(target.AsSpan<T>());
                 return;
             }
-            // A source that shares the target's storage (x.T.CopyFrom(x)) is read whole before the strided writes begin.
-            if (ReferenceEquals(x.Storage, target.Storage)) src = src.ToArray();
+            // Expand returns the storage itself only for a contiguous source of the target's shape; if that storage is
+            // the target's (x.T.CopyFrom(x)), read it whole before the strided writes begin.
+            if (ReferenceEquals(x.Storage, target.Storage) && x.IsContiguous && x.Shape == target.Shape) src = src.ToArray();
             Strided.Scatter(src, ((T[])target.Storage.Data).AsSpan(target.StorageOffset), target.StrideArray, target.Shape);
         }
     }
@@ -70,11 +86,13 @@ internal static class Elementwise
     {
         public void Run<T>() where T : unmanaged
         {
+            // Scalar branches (ReLU's 0, the sigmoid's constants) are read once, not copied out to the whole shape.
             var c = Expand<bool>(cond, result.Shape);
-            var x = Expand<T>(a, result.Shape);
-            var y = Expand<T>(b, result.Shape);
+            var x = ExpandOrScalar<T>(a, result.Shape, out var x0);
+            var y = ExpandOrScalar<T>(b, result.Shape, out var y0);
+            bool xs = x.IsEmpty, ys = y.IsEmpty;
             var d = result.AsSpan<T>();
-            for (var i = 0; i < d.Length; i++) d[i] = c[i] ? x[i] : y[i];
+            for (var i = 0; i < d.Length; i++) d[i] = c[i] ? (xs ? x0 : x[i]) : (ys ? y0 : y[i]);
         }
     }
 
@@ -82,10 +100,16 @@ internal static class Elementwise
     {
         public void Run<T>() where T : unmanaged, INumber<T>
         {
-            var x = Expand<T>(a, result.Shape);
-            var y = Expand<T>(b, result.Shape);
+            var x = ExpandOrScalar<T>(a, result.Shape, out var x0);
+            var y = ExpandOrScalar<T>(b, result.Shape, out var y0);
             var d = result.AsSpan<bool>();
-            for (var i = 0; i < d.Length; i++) d[i] = TOp.Test(x[i], y[i]);
+            if (y.IsEmpty && !x.IsEmpty)
+            {
+                for (var i = 0; i < d.Length; i++) d[i] = TOp.Test(x[i], y0); // x > 0 and the like
+                return;
+            }
+            bool xs = x.IsEmpty, ys = y.IsEmpty;
+            for (var i = 0; i < d.Length; i++) d[i] = TOp.Test(xs ? x0 : x[i], ys ? y0 : y[i]);
         }
     }
 

@@ -226,6 +226,37 @@ public class StridedKernelTests
 
     [Theory]
     [MemberData(nameof(AllDTypes))]
+    public void Where_with_single_element_branches_matches_a_naive_loop(DType dtype)
+    {
+        foreach (var n in Lengths)
+        {
+            var condition = (Values(n, [n, 3], DType.Int64) > 0).T;             // strided Bool, shape [3, n]
+            var full = AnyValues(n + 1, [3, n], dtype);
+            var one = AnyValues(n + 2, [], dtype);                                // 0-d
+            var oneByOne = AnyValues(n + 3, [1, 1], dtype);                       // a single element with dimensions
+            foreach (var (name, a, b) in new[] { ("scalar, full", one, full), ("full, scalar", full, oneByOne), ("scalar, scalar", oneByOne, one) })
+            {
+                var r = Tensor.Where(condition, a, b);
+                ShouldMatch(r, new Shape(3, n), i => At(condition, i) != 0 ? At(a, i) : At(b, i), $"{dtype} n={n} {name}");
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(NumericDTypes))]
+    public void Comparisons_with_a_single_element_left_operand_match_a_naive_loop(DType dtype)
+    {
+        foreach (var n in Lengths)
+        {
+            var left = Values(n + 5, [1], dtype);
+            var right = Values(n + 6, [3, 2 * n], dtype).Slice(1, 0, 2 * n, 2);
+            ShouldMatch(left > right, new Shape(3, n), i => At(left, i) > At(right, i) ? 1 : 0, $"{dtype} n={n} >");
+            ShouldMatch(left.ElementwiseEquals(left.Expand(3, n)), new Shape(3, n), _ => 1, $"{dtype} n={n} ==");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(AllDTypes))]
     public void CopyFrom_writes_through_a_strided_target_and_leaves_the_gaps_untouched(DType dtype)
     {
         foreach (var n in Lengths)
