@@ -19,7 +19,7 @@ namespace AutoGradNet.Kernels;
 /// Accumulation along k is blocked in every strategy: partial sums of at most <see cref="SumBlock"/> terms are formed
 /// first and then added, so the rounding error of float32 grows like blocked summation's, not like k·ε.
 /// </summary>
-internal static unsafe class Gemm
+internal static unsafe partial class Gemm
 {
     /// <summary>The longest run of terms summed one after another before a partial sum is folded into the result.</summary>
     internal const int SumBlock = 256;
@@ -316,94 +316,6 @@ internal static unsafe class Gemm
             else
             {
                 for (var j = 0; j < cols; j++) dst[j] = src[j];
-            }
-        }
-    }
-
-    /// <summary>
-    /// Copies the mc×kc block of A into panels of <paramref name="mr"/> rows: panel r holds, for each p, the mr entries
-    /// A[r·mr + i, p] side by side (zeros past the last row).
-    /// </summary>
-    private static void PackA<T>(Operand<T> a, T* dst, int mc, int kc, int mr) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        for (var r = 0; r < mc; r += mr)
-        {
-            var rows = Math.Min(mr, mc - r);
-            var panel = dst + (long)r * kc;
-            if (a.RowStride == 1)
-            {
-                // Columns of A are contiguous (A is a transpose): each p is one short contiguous read.
-                for (var p = 0; p < kc; p++)
-                {
-                    var src = a.Data + r + (long)p * a.ColStride;
-                    var d = panel + (long)p * mr;
-                    var i = 0;
-                    for (; i < rows; i++) d[i] = src[i];
-                    for (; i < mr; i++) d[i] = T.Zero;
-                }
-            }
-            else
-            {
-                for (var i = 0; i < rows; i++)
-                {
-                    var src = a.Data + (long)(r + i) * a.RowStride;
-                    var d = panel + i;
-                    if (a.ColStride == 1)
-                    {
-                        for (var p = 0; p < kc; p++) d[(long)p * mr] = src[p];
-                    }
-                    else
-                    {
-                        for (var p = 0; p < kc; p++) d[(long)p * mr] = src[(long)p * a.ColStride];
-                    }
-                }
-                for (var i = rows; i < mr; i++)
-                {
-                    for (var p = 0; p < kc; p++) panel[(long)p * mr + i] = T.Zero;
-                }
-            }
-        }
-    }
-
-    /// <summary>
-    /// Copies the kc×nc block of B into panels of <paramref name="nr"/> columns: panel s holds, for each p, the nr entries
-    /// B[p, s·nr + j] side by side (zeros past the last column).
-    /// </summary>
-    private static void PackB<T>(Operand<T> b, T* dst, int kc, int nc, int nr) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        for (var s = 0; s < nc; s += nr)
-        {
-            var cols = Math.Min(nr, nc - s);
-            var panel = dst + (long)s * kc;
-            if (b.ColStride == 1)
-            {
-                for (var p = 0; p < kc; p++)
-                {
-                    var src = new ReadOnlySpan<T>(b.Data + (long)p * b.RowStride + s, cols);
-                    var d = new Span<T>(panel + (long)p * nr, nr);
-                    src.CopyTo(d);
-                    if (cols < nr) d[cols..].Clear();
-                }
-            }
-            else
-            {
-                for (var j = 0; j < cols; j++)
-                {
-                    var src = b.Data + (long)(s + j) * b.ColStride;
-                    var d = panel + j;
-                    if (b.RowStride == 1)
-                    {
-                        for (var p = 0; p < kc; p++) d[(long)p * nr] = src[p];
-                    }
-                    else
-                    {
-                        for (var p = 0; p < kc; p++) d[(long)p * nr] = src[(long)p * b.RowStride];
-                    }
-                }
-                for (var j = cols; j < nr; j++)
-                {
-                    for (var p = 0; p < kc; p++) panel[(long)p * nr + j] = T.Zero;
-                }
             }
         }
     }

@@ -59,6 +59,31 @@ internal readonly struct Kernel512<T> : IMicroKernel<T> where T : unmanaged, IFl
     /// <inheritdoc cref="IMicroKernel{T}.Run"/>
     public static unsafe void Run(T* a, T* b, int kc, T* c, int ldc, bool accumulate)
     {
+        // Bring the C tile toward L1 while the products are formed.
+        Sse.Prefetch0(c + 0 * (long)ldc);
+        Sse.Prefetch0(c + 0 * (long)ldc + 2 * Vector512<T>.Count - 1);
+        Sse.Prefetch0(c + 1 * (long)ldc);
+        Sse.Prefetch0(c + 1 * (long)ldc + 2 * Vector512<T>.Count - 1);
+        Sse.Prefetch0(c + 2 * (long)ldc);
+        Sse.Prefetch0(c + 2 * (long)ldc + 2 * Vector512<T>.Count - 1);
+        Sse.Prefetch0(c + 3 * (long)ldc);
+        Sse.Prefetch0(c + 3 * (long)ldc + 2 * Vector512<T>.Count - 1);
+        Sse.Prefetch0(c + 4 * (long)ldc);
+        Sse.Prefetch0(c + 4 * (long)ldc + 2 * Vector512<T>.Count - 1);
+        Sse.Prefetch0(c + 5 * (long)ldc);
+        Sse.Prefetch0(c + 5 * (long)ldc + 2 * Vector512<T>.Count - 1);
+        Sse.Prefetch0(c + 6 * (long)ldc);
+        Sse.Prefetch0(c + 6 * (long)ldc + 2 * Vector512<T>.Count - 1);
+        Sse.Prefetch0(c + 7 * (long)ldc);
+        Sse.Prefetch0(c + 7 * (long)ldc + 2 * Vector512<T>.Count - 1);
+        Sse.Prefetch0(c + 8 * (long)ldc);
+        Sse.Prefetch0(c + 8 * (long)ldc + 2 * Vector512<T>.Count - 1);
+        Sse.Prefetch0(c + 9 * (long)ldc);
+        Sse.Prefetch0(c + 9 * (long)ldc + 2 * Vector512<T>.Count - 1);
+        Sse.Prefetch0(c + 10 * (long)ldc);
+        Sse.Prefetch0(c + 10 * (long)ldc + 2 * Vector512<T>.Count - 1);
+        Sse.Prefetch0(c + 11 * (long)ldc);
+        Sse.Prefetch0(c + 11 * (long)ldc + 2 * Vector512<T>.Count - 1);
         Vector512<T> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71, c80, c81, c90, c91, c100, c101, c110, c111;
         c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = c60 = c61 = c70 = c71 = c80 = c81 = c90 = c91 = c100 = c101 = c110 = c111 = Vector512<T>.Zero;
         for (var p = 0; p < kc; p++)
@@ -180,6 +205,19 @@ internal readonly struct Kernel256<T> : IMicroKernel<T> where T : unmanaged, IFl
     /// <inheritdoc cref="IMicroKernel{T}.Run"/>
     public static unsafe void Run(T* a, T* b, int kc, T* c, int ldc, bool accumulate)
     {
+        // Bring the C tile toward L1 while the products are formed.
+        Sse.Prefetch0(c + 0 * (long)ldc);
+        Sse.Prefetch0(c + 0 * (long)ldc + 2 * Vector256<T>.Count - 1);
+        Sse.Prefetch0(c + 1 * (long)ldc);
+        Sse.Prefetch0(c + 1 * (long)ldc + 2 * Vector256<T>.Count - 1);
+        Sse.Prefetch0(c + 2 * (long)ldc);
+        Sse.Prefetch0(c + 2 * (long)ldc + 2 * Vector256<T>.Count - 1);
+        Sse.Prefetch0(c + 3 * (long)ldc);
+        Sse.Prefetch0(c + 3 * (long)ldc + 2 * Vector256<T>.Count - 1);
+        Sse.Prefetch0(c + 4 * (long)ldc);
+        Sse.Prefetch0(c + 4 * (long)ldc + 2 * Vector256<T>.Count - 1);
+        Sse.Prefetch0(c + 5 * (long)ldc);
+        Sse.Prefetch0(c + 5 * (long)ldc + 2 * Vector256<T>.Count - 1);
         Vector256<T> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
         c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = Vector256<T>.Zero;
         for (var p = 0; p < kc; p++)
