@@ -186,7 +186,12 @@ internal static unsafe partial class Gemm
             {
                 var aip = a[i, p];
                 var bp = b.Data + (long)p * b.RowStride;
-                if (b.ColStride == 1)
+                if (b.ColStride == 1 && n >= 8)
+                {
+                    var cRow = new Span<T>(row, n);
+                    TensorPrimitives.MultiplyAdd(new ReadOnlySpan<T>(bp, n), aip, cRow, cRow);
+                }
+                else if (b.ColStride == 1)
                 {
                     for (var j = 0; j < n; j++) row[j] = T.FusedMultiplyAdd(aip, bp[j], row[j]);
                 }
