@@ -214,8 +214,11 @@ internal static unsafe partial class Gemm
         where TKernel : IMicroKernel<T>
     {
         int mr = TKernel.MR, nr = TKernel.NR;
-        var splitRows = m / mr >= n / nr;
-        var units = splitRows ? (m + mr - 1) / mr : (n + nr - 1) / nr;
+        // Each thread packs the whole of the operand it does not split: split the side whose partner is smaller to pack
+        // (rows when B is the smaller copy), unless that side has too few tiles to go round.
+        int rowTiles = (m + mr - 1) / mr, colTiles = (n + nr - 1) / nr;
+        var splitRows = rowTiles >= threads && colTiles >= threads ? (long)k * n <= (long)m * k : rowTiles >= colTiles;
+        var units = splitRows ? rowTiles : colTiles;
         threads = Math.Max(1, Math.Min(threads, units));
         if (threads == 1)
         {
