@@ -265,16 +265,17 @@ internal static unsafe partial class Gemm
         where TKernel : IMicroKernel<T>
     {
         int mr = TKernel.MR, nr = TKernel.NR;
-        var kcMax = Math.Min(k, TKernel.KC);
-        var ncMax = Math.Min(RoundUp(j1 - j0, nr), TKernel.NC);
+        // Blocks of even size (k = 784 runs as 4 × 196, not 3 × 256 + 16): no thin last block.
+        var kcMax = Balanced(k, TKernel.KC, 1);
+        var ncMax = Balanced(j1 - j0, TKernel.NC, nr);
         var mcMax = Math.Min(RoundUp(i1 - i0, mr), TKernel.MC);
         var buffers = PackBuffers.ForThisThread();
         var packedB = (T*)buffers.B((nuint)(ncMax * kcMax * sizeof(T)));
         var packedA = (T*)buffers.A((nuint)(mcMax * kcMax * sizeof(T)));
         var edge = stackalloc T[mr * nr];
-        for (var jc = j0; jc < j1; jc += TKernel.NC)
+        for (var jc = j0; jc < j1; jc += ncMax)
         {
-            var nc = Math.Min(TKernel.NC, j1 - jc);
+            var nc = Math.Min(ncMax, j1 - jc);
             for (var pc = 0; pc < k; pc += kcMax)
             {
                 var kc = Math.Min(kcMax, k - pc);
@@ -310,6 +311,13 @@ internal static unsafe partial class Gemm
     }
 
     private static int RoundUp(int x, int multiple) => (x + multiple - 1) / multiple * multiple;
+
+    /// <summary>The size of each of the fewest blocks of at most <paramref name="max"/> that cover <paramref name="extent"/>, evenly, rounded up to a multiple of <paramref name="multiple"/>.</summary>
+    private static int Balanced(int extent, int max, int multiple)
+    {
+        var blocks = (extent + max - 1) / max;
+        return Math.Min(max, RoundUp((extent + blocks - 1) / blocks, multiple));
+    }
 
     private static void StoreEdge<T>(T* edge, int nr, T* tile, int ldc, int rows, int cols, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -23,7 +23,9 @@ internal static unsafe partial class Gemm
             var rows = Math.Min(mr, mc - r);
             var panel = dst + (long)r * kc;
             var src = a.Data + (long)r * a.RowStride;
-            if (rows == mr && a.ColStride == 1 && CanTranspose<T>(mr))
+            if (rows == mr && a.RowStride == 1)
+                CopyRows(src, a.ColStride, kc, panel, mr);
+            else if (rows == mr && a.ColStride == 1 && CanTranspose<T>(mr))
                 TransposeInto(src, a.RowStride, mr, kc, panel, mr);
             else
                 CopyStrided(src, a.RowStride, a.ColStride, rows, kc, panel, mr);
@@ -67,7 +69,7 @@ internal static unsafe partial class Gemm
         }
     }
 
-    /// <summary>Row p of the panel is the <paramref name="width"/> contiguous values at src + p·stride.</summary>
+    /// <summary>Row p of the panel is the <paramref name="width"/> contiguous values at src + p·stride (B row-major, or A a transpose).</summary>
     private static void CopyRows<T>(T* src, int stride, int kc, T* panel, int width) where T : unmanaged
     {
         if (Vector512.IsHardwareAccelerated && width == 2 * Vector512<T>.Count)
@@ -76,6 +78,25 @@ internal static unsafe partial class Gemm
             {
                 Vector512.Load(src).Store(panel);
                 Vector512.Load(src + Vector512<T>.Count).Store(panel + Vector512<T>.Count);
+            }
+            return;
+        }
+        if (Vector256.IsHardwareAccelerated && width == 12 && typeof(T) == typeof(float))
+        {
+            // The A panel of the AVX-512 float kernel: 8 + 4 floats.
+            for (var p = 0; p < kc; p++, src += stride, panel += width)
+            {
+                Vector256.Load(src).Store(panel);
+                Vector128.Load(src + 8).Store(panel + 8);
+            }
+            return;
+        }
+        if (Vector512.IsHardwareAccelerated && width == 12 && typeof(T) == typeof(double))
+        {
+            for (var p = 0; p < kc; p++, src += stride, panel += width)
+            {
+                Vector512.Load(src).Store(panel);
+                Vector256.Load(src + 8).Store(panel + 8);
             }
             return;
         }
