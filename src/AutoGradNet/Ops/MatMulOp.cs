@@ -34,9 +34,22 @@ internal sealed class MatMul : Node
         return Graph.Record(r, a, b, 0, static (a, b, _) => new MatMul(a, b));
     }
 
-    private protected override Tensor?[] Backward(Tensor g) =>
-    [
-        NeedsGrad(0) ? Apply(g, Saved(1).Transpose(-1, -2)) : null,
-        NeedsGrad(1) ? Apply(Saved(0).Transpose(-1, -2), g) : null,
-    ];
+    /// <remarks>
+    /// An operand stored column-major (a transposed view, like <c>w.T</c> in <c>x.MatMul(w.T)</c>) gets its gradient in
+    /// the same layout, as PyTorch does: (Gᵀ·A)ᵀ instead of Aᵀ·G, the same sums. The transpose's own backward then
+    /// hands <c>w</c> a row-major gradient, which the leaf keeps without a strided copy.
+    /// </remarks>
+    private protected override Tensor?[] Backward(Tensor g)
+    {
+        Tensor a = Saved(0), b = Saved(1);
+        Tensor? ga = null, gb = null;
+        if (NeedsGrad(0))
+            ga = IsColumnMajor(a) ? Apply(b, g.Transpose(-1, -2)).Transpose(-1, -2) : Apply(g, b.Transpose(-1, -2));
+        if (NeedsGrad(1))
+            gb = IsColumnMajor(b) ? Apply(g.Transpose(-1, -2), a).Transpose(-1, -2) : Apply(a.Transpose(-1, -2), g);
+        return [ga, gb];
+    }
+
+    /// <summary>Whether a matrix (the last two axes) lies column by column in storage, as a transpose of a contiguous one does.</summary>
+    private static bool IsColumnMajor(Tensor t) => t.Strides[^2] == 1 && t.Strides[^1] != 1 && t.Shape[^1] > 1 && t.Shape[^2] > 1;
 }

@@ -234,3 +234,44 @@ public class GemmTests
         }
     }
 }
+
+/// <summary>The backward of a product whose operands are transposed views.</summary>
+public class MatMulTransposedOperandBackwardTests
+{
+    [Fact]
+    public void A_weight_used_as_w_T_gets_a_contiguous_gradient_equal_to_G_transposed_times_x()
+    {
+        var x = TestData.Random(1, [5, 3]);
+        var w = TestData.Random(2, [4, 3]).RequireGrad();
+        var g = TestData.Random(3, [5, 4]);
+        x.MatMul(w.T).Backward(g);
+        w.Grad!.IsContiguous.ShouldBeTrue();
+        w.Grad.Shape.ShouldBe(new Shape(4, 3));
+        for (var o = 0; o < 4; o++)
+        {
+            for (var j = 0; j < 3; j++)
+            {
+                var expected = Enumerable.Range(0, 5).Sum(i => g.ItemAt(i, o) * x.ItemAt(i, j));
+                w.Grad.ItemAt(o, j).ShouldBe(expected, 1e-12);
+            }
+        }
+    }
+
+    [Fact]
+    public void Products_of_transposed_leaves_pass_first_and_second_order_gradient_checks()
+    {
+        var a = TestData.Random(4, [3, 5]);
+        var b = TestData.Random(5, [4, 3]);
+        TestData.ShouldPassGradCheck(t => t[0].T.MatMul(t[1].T), a, b);
+        TestData.ShouldPassGradCheck(t => t[0].T.MatMul(t[1].T.Square()), a, b);
+        // Second order: the gradients themselves are differentiable functions of the inputs.
+        TestData.ShouldPassGradCheck(
+            t =>
+            {
+                var y = t[0].T.MatMul(t[1].T).Square().Sum();
+                var grads = AutoGrad.Grad(y, [t[0], t[1]], createGraph: true);
+                return grads[0].Sum() + grads[1].Square().Sum();
+            },
+            a, b);
+    }
+}
