@@ -268,7 +268,7 @@ internal static unsafe partial class Gemm
         // Blocks of even size (k = 784 runs as 4 × 196, not 3 × 256 + 16): no thin last block.
         var kcMax = Balanced(k, TKernel.KC, 1);
         var ncMax = Balanced(j1 - j0, TKernel.NC, nr);
-        var mcMax = Math.Min(RoundUp(i1 - i0, mr), TKernel.MC);
+        var mcMax = Balanced(i1 - i0, TKernel.MC, mr);
         var buffers = PackBuffers.ForThisThread();
         var packedB = (T*)buffers.B((nuint)(ncMax * kcMax * sizeof(T)));
         var packedA = (T*)buffers.A((nuint)(mcMax * kcMax * sizeof(T)));
@@ -281,9 +281,9 @@ internal static unsafe partial class Gemm
                 var kc = Math.Min(kcMax, k - pc);
                 var accumulate = pc > 0;
                 PackB(b.At(pc, jc), packedB, kc, nc, nr);
-                for (var ic = i0; ic < i1; ic += TKernel.MC)
+                for (var ic = i0; ic < i1; ic += mcMax)
                 {
-                    var mc = Math.Min(TKernel.MC, i1 - ic);
+                    var mc = Math.Min(mcMax, i1 - ic);
                     PackA(a.At(ic, pc), packedA, mc, kc, mr);
                     for (var jr = 0; jr < nc; jr += nr)
                     {

@@ -44,7 +44,7 @@ internal readonly struct Kernel512<T> : IMicroKernel<T> where T : unmanaged, IFl
     public static int MR => 12;
     public static int NR => 2 * Vector512<T>.Count;
     public static int KC => 256;
-    public static int MC => 120;
+    public static int MC => 144;
     public static int NC => typeof(T) == typeof(float) ? 3072 : 1536;
 
     public static bool IsSupported => Vector512.IsHardwareAccelerated && Avx512F.IsSupported && (typeof(T) == typeof(float) || typeof(T) == typeof(double));
@@ -190,7 +190,7 @@ internal readonly struct Kernel256<T> : IMicroKernel<T> where T : unmanaged, IFl
     public static int MR => 6;
     public static int NR => 2 * Vector256<T>.Count;
     public static int KC => 256;
-    public static int MC => 120;
+    public static int MC => 144;
     public static int NC => typeof(T) == typeof(float) ? 3072 : 1536;
 
     public static bool IsSupported => Vector256.IsHardwareAccelerated && Fma.IsSupported && (typeof(T) == typeof(float) || typeof(T) == typeof(double));
