@@ -95,10 +95,11 @@ public class GemmTests
         yield return (13, 11, 256);
         yield return (13, 11, 257);
         yield return (13, 9, 513);
-        yield return (119, 5, 3);   // around the row block (120, 128)
-        yield return (121, 5, 3);
+        yield return (143, 5, 3);   // around the row block (144; 128 for the portable kernel)
+        yield return (145, 5, 3);
         yield return (129, 17, 9);
-        yield return (241, 3, 2);
+        yield return (289, 3, 2);   // three row blocks
+        yield return (5, 3, 785);   // four k blocks of 197 (784 + 1)
     }
 
     [Theory]
