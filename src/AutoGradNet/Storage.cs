@@ -24,4 +24,14 @@ internal sealed class Storage(Array data)
         DType.Bool => new Storage(new bool[size]),
         _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "Unknown dtype."),
     };
+
+    /// <summary>Like <see cref="Allocate"/>, without zeroing the buffer: the caller overwrites every element.</summary>
+    public static Storage AllocateUninitialized(DType dtype, int size) => dtype switch
+    {
+        DType.Float64 => new Storage(GC.AllocateUninitializedArray<double>(size)),
+        DType.Float32 => new Storage(GC.AllocateUninitializedArray<float>(size)),
+        DType.Int64 => new Storage(GC.AllocateUninitializedArray<long>(size)),
+        DType.Bool => new Storage(GC.AllocateUninitializedArray<bool>(size)),
+        _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "Unknown dtype."),
+    };
 }

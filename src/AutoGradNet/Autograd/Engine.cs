@@ -20,6 +20,8 @@ internal static class Engine
     public static Tensor?[]? Run(Tensor root, Tensor grad, bool retainGraph, bool createGraph, Tensor[]? inputs,
         Action<Node, Tensor>? observe = null)
     {
+        if (inputs is null && observe is null && root.GradFn is { } owned && RunOwned(owned, grad, retainGraph, createGraph))
+            return null;
         var results = inputs is null ? null : new Tensor?[inputs.Length];
         using var mode = GradMode.Set(createGraph);
         if (root.GradFn is not { } rootNode)
@@ -94,6 +96,146 @@ internal static class Engine
             foreach (var node in executed) node.Release();
         }
         return results;
+    }
+
+    /// <summary>Reusable collections of one backward pass; each thread keeps one, and a nested pass makes its own.</summary>
+    private sealed class Workspace
+    {
+        public readonly List<Node> Claimed = [];
+        public readonly Stack<Node> Stack = new();
+        public readonly List<Node> Executed = [];
+        public readonly Dictionary<Tensor, Tensor> LeafGrads = new(ReferenceEqualityComparer.Instance);
+        public readonly List<(Tensor Tensor, Tensor Grad)> Deliveries = [];
+
+        public void Clear()
+        {
+            Claimed.Clear();
+            Stack.Clear();
+            Executed.Clear();
+            LeafGrads.Clear();
+            Deliveries.Clear();
+        }
+    }
+
+    [ThreadStatic]
+    private static Workspace? t_workspace;
+
+    /// <summary>
+    /// <see cref="Run"/> for a plain <c>Backward()</c> (no explicit inputs, no observer) without per-pass dictionaries: the
+    /// pass claims every node it reaches (<see cref="Node.EngineOwner"/>) and keeps the dependency counts and pending
+    /// gradients in the nodes. Returns <see langword="false"/>, having changed nothing, when a node is owned by another
+    /// pass (a concurrent or nested backward through the same graph); the caller then runs the general path. The order
+    /// of node backwards, hooks and deliveries is exactly the general path's.
+    /// </summary>
+    private static bool RunOwned(Node rootNode, Tensor grad, bool retainGraph, bool createGraph)
+    {
+        var ws = t_workspace ?? new Workspace();
+        t_workspace = null; // a nested pass on this thread (from a hook or a custom backward) gets its own
+        try
+        {
+            if (!ClaimGraph(rootNode, ws)) return false;
+            using var mode = GradMode.Set(createGraph);
+            var ready = ws.Stack;
+            var anomaly = AnomalyMode.IsEnabled;
+            var leafGrads = ws.LeafGrads;
+            var executed = ws.Executed;
+            List<(Tensor Tensor, Tensor Grad)>? retained = null;
+            rootNode.EnginePending = grad;
+            ready.Push(rootNode);
+            while (ready.TryPop(out var node))
+            {
+                var outputGrad = node.EnginePending;
+                node.EnginePending = null;
+                Tensor?[]? inputGrads = null;
+                if (outputGrad is not null)
+                {
+                    if (node.Hooks is { } hooks)
+                    {
+                        outputGrad = hooks.Run(outputGrad);
+                        if (hooks.Retained is { } kept) (retained ??= []).Add((kept, outputGrad));
+                    }
+                    inputGrads = node.RunBackward(outputGrad);
+                    executed.Add(node);
+                }
+                var edges = node.Edges;
+                for (var i = 0; i < edges.Length; i++)
+                {
+                    var edge = edges[i];
+                    var g = inputGrads?[i];
+                    if (g is not null && edge.IsActive)
+                    {
+                        g = ReduceToShape(g, edge.Shape, node, i);
+                        if (anomaly) AnomalyMode.Check(node, i, g);
+                    }
+
+                    if (edge.Node is { } next)
+                    {
+                        if (g is not null) next.EnginePending = next.EnginePending is { } existing ? existing + g : g;
+                        if (--next.EngineDependencies == 0) ready.Push(next);
+                    }
+                    else if (edge.Leaf is { } leaf && g is not null)
+                    {
+                        leafGrads[leaf] = leafGrads.TryGetValue(leaf, out var existing) ? existing + g : g;
+                    }
+                }
+            }
+
+            // Leaf hooks run before anything is written, so a hook that throws leaves every Grad as it was.
+            var deliveries = ws.Deliveries;
+            foreach (var (leaf, g) in leafGrads) deliveries.Add((leaf, leaf.LeafHooks?.Run(g) ?? g));
+            if (retained is not null) deliveries.AddRange(retained);
+            foreach (var (tensor, g) in deliveries) Deliver(tensor, g, null, null);
+            if (!retainGraph)
+            {
+                foreach (var node in executed) node.Release();
+            }
+            return true;
+        }
+        finally
+        {
+            foreach (var node in ws.Claimed)
+            {
+                node.EnginePending = null;
+                node.EngineDependencies = 0;
+                Volatile.Write(ref node.EngineOwner, null);
+            }
+            ws.Clear();
+            t_workspace = ws;
+        }
+    }
+
+    /// <summary>
+    /// Claims every node reachable from <paramref name="root"/> for this pass and counts the edges leading into each;
+    /// <see langword="false"/> as soon as a node belongs to another pass.
+    /// </summary>
+    private static bool ClaimGraph(Node root, Workspace ws)
+    {
+        if (Interlocked.CompareExchange(ref root.EngineOwner, ws, null) is not null) return false;
+        ws.Claimed.Add(root);
+        root.EngineDependencies = 0;
+        var stack = ws.Stack;
+        stack.Push(root);
+        while (stack.TryPop(out var node))
+        {
+            foreach (var edge in node.Edges)
+            {
+                if (edge.Node is not { } next) continue;
+                if (ReferenceEquals(next.EngineOwner, ws))
+                {
+                    next.EngineDependencies++;
+                    continue;
+                }
+                if (Interlocked.CompareExchange(ref next.EngineOwner, ws, null) is not null)
+                {
+                    stack.Clear();
+                    return false;
+                }
+                ws.Claimed.Add(next);
+                next.EngineDependencies = 1;
+                stack.Push(next);
+            }
+        }
+        return true;
     }
 
     /// <summary>For every node reachable from <paramref name="root"/>, how many edges lead into it.</summary>
