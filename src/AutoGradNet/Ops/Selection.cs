@@ -11,6 +11,10 @@ internal sealed class Where : Node
 {
     private Where(Tensor cond, Tensor a, Tensor b) : base(cond, a, b) => Save(cond);
 
+    // The backward's constant branch: 0-d, never written (only read by Where), so one per dtype serves every backward.
+    private static readonly Tensor ZeroFloat64 = Tensor.Scalar(0, DType.Float64);
+    private static readonly Tensor ZeroFloat32 = Tensor.Scalar(0, DType.Float32);
+
     public static Tensor Apply(Tensor cond, Tensor a, Tensor b)
     {
         Checks.NotNull(cond, "Where", "condition");
@@ -28,7 +32,7 @@ internal sealed class Where : Node
 
     private protected override Tensor?[] Backward(Tensor g)
     {
-        var zero = Tensor.Scalar(0, g.DType);
+        var zero = g.DType == DType.Float32 ? ZeroFloat32 : g.DType == DType.Float64 ? ZeroFloat64 : Tensor.Scalar(0, g.DType);
         var cond = Saved(0);
         return [null, NeedsGrad(1) ? Apply(cond, g, zero) : null, NeedsGrad(2) ? Apply(cond, zero, g) : null];
     }
