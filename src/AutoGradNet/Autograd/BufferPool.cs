@@ -15,7 +15,7 @@ internal static class BufferPool
     /// <summary>At most this many buffers of one length are kept, and at most <see cref="MaxTotalBytes"/> in all.</summary>
     private const int MaxPerLength = 8;
 
-    private const long MaxTotalBytes = 256L * 1024 * 1024;
+    private const long MaxTotalBytes = 64L * 1024 * 1024;
 
     private static readonly Lock Gate = new();
     private static readonly Dictionary<(Type, int), Stack<Array>> Free = [];
