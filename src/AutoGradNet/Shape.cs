@@ -11,6 +11,7 @@ namespace AutoGradNet;
 public sealed class Shape : IReadOnlyList<int>, IEquatable<Shape>
 {
     private readonly int[] _dims;
+    private int[]? _contiguousStrides;
 
     /// <summary>The shape of a 0-d scalar: no dimensions.</summary>
     public static Shape Scalar { get; } = new([]);
@@ -61,6 +62,12 @@ public sealed class Shape : IReadOnlyList<int>, IEquatable<Shape>
         ArgumentNullException.ThrowIfNull(dims);
         return new(dims);
     }
+
+    /// <summary>
+    /// <see cref="Strides"/> computed once per shape and shared by every contiguous tensor of this shape (never to be
+    /// modified: tensors read their strides from it).
+    /// </summary>
+    internal int[] ContiguousStrides => _contiguousStrides ??= Strides();
 
     /// <summary>Row-major (C-order) strides in elements: the last axis has stride 1.</summary>
     public int[] Strides()
@@ -199,7 +206,7 @@ public sealed class Shape : IReadOnlyList<int>, IEquatable<Shape>
     }
 
     /// <inheritdoc/>
-    public bool Equals(Shape? other) => other is not null && _dims.AsSpan().SequenceEqual(other._dims);
+    public bool Equals(Shape? other) => ReferenceEquals(this, other) || (other is not null && _dims.AsSpan().SequenceEqual(other._dims));
 
     /// <inheritdoc/>
     public override bool Equals(object? obj) => Equals(obj as Shape);

@@ -12,37 +12,37 @@ public sealed partial class Tensor
     public static Tensor operator +(Tensor a, Tensor b) => Binary<Ops.Add>.Apply(a, b);
 
     /// <summary>Adds a scalar to every element.</summary>
-    public static Tensor operator +(Tensor a, double b) => Binary<Ops.Add>.Apply(a, ScalarLike(a, b));
+    public static Tensor operator +(Tensor a, double b) => KeepsScalar(a) ? ScalarOp<AddScalar>.Apply(a, b) : Binary<Ops.Add>.Apply(a, ScalarLike(a, b));
 
     /// <summary>Adds a scalar to every element.</summary>
-    public static Tensor operator +(double a, Tensor b) => Binary<Ops.Add>.Apply(ScalarLike(b, a), b);
+    public static Tensor operator +(double a, Tensor b) => KeepsScalar(b) ? ScalarOp<ScalarAdd>.Apply(b, a) : Binary<Ops.Add>.Apply(ScalarLike(b, a), b);
 
     /// <summary>Elementwise difference with broadcasting.</summary>
     public static Tensor operator -(Tensor a, Tensor b) => Binary<Ops.Sub>.Apply(a, b);
 
     /// <summary>Subtracts a scalar from every element.</summary>
-    public static Tensor operator -(Tensor a, double b) => Binary<Ops.Sub>.Apply(a, ScalarLike(a, b));
+    public static Tensor operator -(Tensor a, double b) => KeepsScalar(a) ? ScalarOp<SubScalar>.Apply(a, b) : Binary<Ops.Sub>.Apply(a, ScalarLike(a, b));
 
     /// <summary>Subtracts every element from a scalar.</summary>
-    public static Tensor operator -(double a, Tensor b) => Binary<Ops.Sub>.Apply(ScalarLike(b, a), b);
+    public static Tensor operator -(double a, Tensor b) => KeepsScalar(b) ? ScalarOp<ScalarSub>.Apply(b, a) : Binary<Ops.Sub>.Apply(ScalarLike(b, a), b);
 
     /// <summary>Elementwise product with broadcasting.</summary>
     public static Tensor operator *(Tensor a, Tensor b) => Binary<Ops.Mul>.Apply(a, b);
 
     /// <summary>Multiplies every element by a scalar.</summary>
-    public static Tensor operator *(Tensor a, double b) => Binary<Ops.Mul>.Apply(a, ScalarLike(a, b));
+    public static Tensor operator *(Tensor a, double b) => KeepsScalar(a) ? ScalarOp<MulScalar>.Apply(a, b) : Binary<Ops.Mul>.Apply(a, ScalarLike(a, b));
 
     /// <summary>Multiplies every element by a scalar.</summary>
-    public static Tensor operator *(double a, Tensor b) => Binary<Ops.Mul>.Apply(ScalarLike(b, a), b);
+    public static Tensor operator *(double a, Tensor b) => KeepsScalar(b) ? ScalarOp<ScalarMul>.Apply(b, a) : Binary<Ops.Mul>.Apply(ScalarLike(b, a), b);
 
     /// <summary>Elementwise quotient with broadcasting.</summary>
     public static Tensor operator /(Tensor a, Tensor b) => Binary<Ops.Div>.Apply(a, b);
 
     /// <summary>Divides every element by a scalar.</summary>
-    public static Tensor operator /(Tensor a, double b) => Binary<Ops.Div>.Apply(a, ScalarLike(a, b));
+    public static Tensor operator /(Tensor a, double b) => KeepsScalar(a) ? ScalarOp<DivScalar>.Apply(a, b) : Binary<Ops.Div>.Apply(a, ScalarLike(a, b));
 
     /// <summary>Divides a scalar by every element.</summary>
-    public static Tensor operator /(double a, Tensor b) => Binary<Ops.Div>.Apply(ScalarLike(b, a), b);
+    public static Tensor operator /(double a, Tensor b) => KeepsScalar(b) ? ScalarOp<ScalarDiv>.Apply(b, a) : Binary<Ops.Div>.Apply(ScalarLike(b, a), b);
 
     /// <summary>Adds an integer to every element (an Int64 tensor stays Int64).</summary>
     public static Tensor operator +(Tensor a, long b) => Binary<Ops.Add>.Apply(a, ScalarLike(a, b));
@@ -144,6 +144,13 @@ public sealed partial class Tensor
 
     /// <summary>True where <c>a ≤ b</c> (a Bool tensor).</summary>
     public static Tensor operator <=(Tensor a, double b) => a <= ScalarLike(a, b);
+
+    /// <summary>
+    /// Whether arithmetic of <paramref name="t"/> with a C# number keeps the number in the node (<see cref="ScalarOp{TFn}"/>)
+    /// instead of making it a 0-d tensor: for floating-point tensors, outside anomaly mode (whose messages list the
+    /// operands as tensors). Either way the values, gradients and recorded graph are the same.
+    /// </summary>
+    private static bool KeepsScalar(Tensor t) => t is not null && t.DType.IsFloatingPoint() && !Autograd.AnomalyMode.IsEnabled;
 
     /// <summary>A 0-d constant for a C# double operand: the tensor's dtype if it is floating point, else Float64.</summary>
     private static Tensor ScalarLike(Tensor like, double value)

@@ -19,7 +19,7 @@ public sealed partial class Tensor
     private Tensor? _grad;
 
     /// <summary>A contiguous tensor over <paramref name="storage"/>.</summary>
-    internal Tensor(Storage storage, Shape shape, DType dtype) : this(storage, shape, shape.Strides(), 0, dtype, null) { }
+    internal Tensor(Storage storage, Shape shape, DType dtype) : this(storage, shape, shape.ContiguousStrides, 0, dtype, null) { }
 
     /// <summary>A view over <paramref name="storage"/> with explicit strides and offset.</summary>
     internal Tensor(Storage storage, Shape shape, int[] strides, int offset, DType dtype, Tensor? viewBase)
@@ -159,6 +159,12 @@ public sealed partial class Tensor
 
     /// <summary>An uninitialised (zero-filled) contiguous tensor.</summary>
     internal static Tensor Empty(Shape shape, DType dtype) => new(Storage.Allocate(dtype, shape.Size), shape, dtype);
+
+    /// <summary>
+    /// A contiguous tensor whose elements are NOT initialised (large buffers skip the zeroing): only for a result that
+    /// the kernel writes in full before anyone reads it.
+    /// </summary>
+    internal static Tensor Uninitialized(Shape shape, DType dtype) => new(Storage.AllocateUninitialized(dtype, shape.Size), shape, dtype);
 
     /// <summary>A view of this tensor's storage with another layout; no graph.</summary>
     internal Tensor View(Shape shape, int[] strides, int offset) => new(Storage, shape, strides, offset, DType, ViewBase ?? this);

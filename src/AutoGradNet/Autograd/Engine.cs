@@ -20,6 +20,8 @@ internal static class Engine
     public static Tensor?[]? Run(Tensor root, Tensor grad, bool retainGraph, bool createGraph, Tensor[]? inputs,
         Action<Node, Tensor>? observe = null)
     {
+        if (inputs is null && observe is null && root.GradFn is { } owned && RunOwned(owned, grad, retainGraph, createGraph))
+            return null;
         var results = inputs is null ? null : new Tensor?[inputs.Length];
         using var mode = GradMode.Set(createGraph);
         if (root.GradFn is not { } rootNode)
@@ -94,6 +96,267 @@ internal static class Engine
             foreach (var node in executed) node.Release();
         }
         return results;
+    }
+
+    /// <summary>Reusable collections of one backward pass; each thread keeps one, and a nested pass makes its own.</summary>
+    private sealed class Workspace
+    {
+        public readonly List<Node> Claimed = [];
+        public readonly Stack<Node> Stack = new();
+        public readonly List<Node> Executed = [];
+        public readonly Dictionary<Tensor, Tensor> LeafGrads = new(ReferenceEqualityComparer.Instance);
+        public readonly List<(Tensor Tensor, Tensor Grad)> Deliveries = [];
+
+        public void Clear()
+        {
+            Claimed.Clear();
+            Stack.Clear();
+            Executed.Clear();
+            LeafGrads.Clear();
+            Deliveries.Clear();
+        }
+    }
+
+    [ThreadStatic]
+    private static Workspace? t_workspace;
+
+    [ThreadStatic]
+    private static object? t_currentPass;
+
+    /// <summary>
+    /// The token of the backward pass running on this thread whose gradients may be recycled, or <see langword="null"/>:
+    /// each <see cref="Storage"/> records it when created (<see cref="Storage.Pass"/>).
+    /// </summary>
+    internal static object? CurrentPass => t_currentPass;
+
+    /// <summary>
+    /// <see cref="Run"/> for a plain <c>Backward()</c> (no explicit inputs, no observer) without per-pass dictionaries: the
+    /// pass claims every node it reaches (<see cref="Node.EngineOwner"/>) and keeps the dependency counts and pending
+    /// gradients in the nodes. Returns <see langword="false"/>, having changed nothing, when a node is owned by another
+    /// pass (a concurrent or nested backward through the same graph); the caller then runs the general path. The order
+    /// of node backwards, hooks and deliveries is exactly the general path's.
+    /// Without createGraph or anomaly mode, the pass also recycles what it allocated: it counts how many of its gradient
+    /// slots (pending node gradients, leaf gradients) hold each storage it created, and once a storage is held by none,
+    /// was never shown to user code (hooks, custom functions, a leaf's Grad, retained gradients) and is not pinned as a
+    /// gradient a node just returned, its buffer goes to <see cref="BufferPool"/>. For the same reason a leaf's first
+    /// gradient is stored without a defensive copy when the pass made it and nothing else holds it.
+    /// </summary>
+    private static bool RunOwned(Node rootNode, Tensor grad, bool retainGraph, bool createGraph)
+    {
+        var ws = t_workspace ?? new Workspace();
+        t_workspace = null; // a nested pass on this thread (from a hook or a custom backward) gets its own
+        var previousPass = t_currentPass;
+        try
+        {
+            if (!ClaimGraph(rootNode, ws)) return false;
+            using var mode = GradMode.Set(createGraph);
+            var anomaly = AnomalyMode.IsEnabled;
+            var pass = createGraph || anomaly ? null : new object();
+            t_currentPass = pass;
+            var ready = ws.Stack;
+            var leafGrads = ws.LeafGrads;
+            var executed = ws.Executed;
+            List<(Tensor Tensor, Tensor Grad)>? retained = null;
+            rootNode.EnginePending = grad;
+            ready.Push(rootNode);
+            while (ready.TryPop(out var node))
+            {
+                var outputGrad = node.EnginePending;
+                node.EnginePending = null;
+                if (outputGrad is null)
+                {
+                    foreach (var edge in node.Edges)
+                    {
+                        if (edge.Node is { } next && --next.EngineDependencies == 0) ready.Push(next);
+                    }
+                    continue;
+                }
+                var consumed = outputGrad;
+                if (node.Hooks is { } hooks)
+                {
+                    Escape(outputGrad, pass);
+                    outputGrad = hooks.Run(outputGrad);
+                    Escape(outputGrad, pass);
+                    if (hooks.Retained is { } kept) (retained ??= []).Add((kept, outputGrad));
+                }
+                var inputGrads = node.RunBackward(outputGrad);
+                executed.Add(node);
+                var userCode = node is CustomFunctionNode; // may keep what it was given or returned
+                if (userCode) Escape(outputGrad, pass);
+                foreach (var r in inputGrads)
+                {
+                    if (r is null) continue;
+                    if (userCode) Escape(r, pass);
+                    Hold(r, pass); // pinned while its edges are routed
+                }
+                var edges = node.Edges;
+                for (var i = 0; i < edges.Length; i++)
+                {
+                    var edge = edges[i];
+                    var g = i < inputGrads.Length ? inputGrads[i] : null;
+                    if (g is not null && edge.IsActive)
+                    {
+                        g = ReduceToShape(g, edge.Shape, node, i);
+                        if (anomaly) AnomalyMode.Check(node, i, g);
+                    }
+
+                    if (edge.Node is { } next)
+                    {
+                        if (g is not null)
+                        {
+                            var existing = next.EnginePending;
+                            var sum = existing is null ? g : existing + g;
+                            Hold(sum, pass);
+                            next.EnginePending = sum;
+                            if (existing is not null) Drop(existing, pass);
+                        }
+                        if (--next.EngineDependencies == 0) ready.Push(next);
+                    }
+                    else if (edge.Leaf is { } leaf && g is not null)
+                    {
+                        var had = leafGrads.TryGetValue(leaf, out var existing);
+                        var sum = had ? existing! + g : g;
+                        Hold(sum, pass);
+                        leafGrads[leaf] = sum;
+                        if (had) Drop(existing!, pass);
+                    }
+                }
+                foreach (var r in inputGrads)
+                {
+                    if (r is not null) Drop(r, pass);
+                }
+                Drop(consumed, pass);
+            }
+
+            // Leaf hooks run before anything is written, so a hook that throws leaves every Grad as it was.
+            var deliveries = ws.Deliveries;
+            foreach (var (leaf, g) in leafGrads)
+            {
+                if (leaf.LeafHooks is { } leafHooks)
+                {
+                    Escape(g, pass);
+                    var hooked = leafHooks.Run(g);
+                    Escape(hooked, pass);
+                    deliveries.Add((leaf, hooked));
+                }
+                else
+                {
+                    deliveries.Add((leaf, g));
+                }
+            }
+            if (retained is not null) deliveries.AddRange(retained);
+            foreach (var (tensor, g) in deliveries)
+            {
+                if (IsPrivate(g, pass))
+                {
+                    lock (AccumulationLock)
+                    {
+                        if (tensor.Grad is null)
+                        {
+                            // Made by this pass and held by nothing else: stored as is when it is a whole contiguous
+                            // buffer, else copied to one (a pooled buffer, while g's own goes back to the pool below).
+                            var stored = g.IsContiguous && g.StorageOffset == 0 && g.Size == g.Storage.Data.Length ? g : DenseCopy(g);
+                            tensor.Grad = stored;
+                            stored.Storage.Escaped = true;
+                            continue;
+                        }
+                    }
+                }
+                Deliver(tensor, g, null, null);
+            }
+            foreach (var g in leafGrads.Values) Drop(g, pass);
+            if (!retainGraph)
+            {
+                foreach (var node in executed) node.Release();
+            }
+            return true;
+        }
+        finally
+        {
+            t_currentPass = previousPass;
+            foreach (var node in ws.Claimed)
+            {
+                node.EnginePending = null;
+                node.EngineDependencies = 0;
+                Volatile.Write(ref node.EngineOwner, null);
+            }
+            ws.Clear();
+            t_workspace = ws;
+        }
+    }
+
+    /// <summary>Counts one more slot of pass <paramref name="pass"/> holding <paramref name="t"/>'s storage.</summary>
+    private static void Hold(Tensor t, object? pass)
+    {
+        var s = t.Storage;
+        if (pass is not null && ReferenceEquals(s.Pass, pass)) s.PassRefs++;
+    }
+
+    /// <summary>Releases one slot's hold; recycles the buffer when none is left and no one else has seen it.</summary>
+    private static void Drop(Tensor t, object? pass)
+    {
+        var s = t.Storage;
+        if (pass is null || !ReferenceEquals(s.Pass, pass) || --s.PassRefs != 0 || s.Escaped) return;
+        s.Escaped = true; // recycled: never again
+        BufferPool.Return(s.Data);
+    }
+
+    /// <summary>Marks a storage of this pass as seen by user code: it is never recycled.</summary>
+    private static void Escape(Tensor t, object? pass)
+    {
+        if (pass is not null && ReferenceEquals(t.Storage.Pass, pass)) t.Storage.Escaped = true;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="g"/>'s storage was made by pass <paramref name="pass"/>, is held by one slot and was seen by
+    /// no user code, so it (or a copy, when it is only part of or a strided view of its buffer) can become a leaf's Grad.
+    /// </summary>
+    private static bool IsPrivate(Tensor g, object? pass)
+    {
+        var s = g.Storage;
+        return pass is not null && ReferenceEquals(s.Pass, pass) && s.PassRefs == 1 && !s.Escaped;
+    }
+
+    /// <summary>A contiguous copy of <paramref name="g"/> (not recorded), in a buffer that may come from the pool.</summary>
+    private static Tensor DenseCopy(Tensor g)
+    {
+        var copy = Tensor.Uninitialized(g.Shape, g.DType);
+        Kernels.Elementwise.CopyInto(g, copy);
+        return copy;
+    }
+
+    /// <summary>
+    /// Claims every node reachable from <paramref name="root"/> for this pass and counts the edges leading into each;
+    /// <see langword="false"/> as soon as a node belongs to another pass.
+    /// </summary>
+    private static bool ClaimGraph(Node root, Workspace ws)
+    {
+        if (Interlocked.CompareExchange(ref root.EngineOwner, ws, null) is not null) return false;
+        ws.Claimed.Add(root);
+        root.EngineDependencies = 0;
+        var stack = ws.Stack;
+        stack.Push(root);
+        while (stack.TryPop(out var node))
+        {
+            foreach (var edge in node.Edges)
+            {
+                if (edge.Node is not { } next) continue;
+                if (ReferenceEquals(next.EngineOwner, ws))
+                {
+                    next.EngineDependencies++;
+                    continue;
+                }
+                if (Interlocked.CompareExchange(ref next.EngineOwner, ws, null) is not null)
+                {
+                    stack.Clear();
+                    return false;
+                }
+                ws.Claimed.Add(next);
+                next.EngineDependencies = 1;
+                stack.Push(next);
+            }
+        }
+        return true;
     }
 
     /// <summary>For every node reachable from <paramref name="root"/>, how many edges lead into it.</summary>

@@ -21,6 +21,16 @@ public abstract class Node
         for (var i = 0; i < inputs.Length; i++) _edges[i] = new Edge(inputs[i]);
     }
 
+    /// <summary>
+    /// Records the edge to <paramref name="input"/> and, at position <paramref name="constantAt"/> (0 or 1), a 0-d constant
+    /// operand that the node keeps as a number (a C# scalar in <c>x * 2.0</c>), so it reads like the two-input op.
+    /// </summary>
+    private protected Node(Tensor input, int constantAt)
+    {
+        var constant = new Edge(Shape.Scalar, input.DType);
+        _edges = constantAt == 0 ? [constant, new Edge(input)] : [new Edge(input), constant];
+    }
+
     /// <summary>The backward's name as it appears in error messages and graph dumps, e.g. <c>MulBackward</c>.</summary>
     public virtual string Name => OpName + "Backward";
 
@@ -70,6 +80,14 @@ public abstract class Node
 
     /// <summary>The gradient hooks of the tensor this node produced (<see cref="Tensor.RegisterHook"/>), or <see langword="null"/>.</summary>
     internal GradHooks? Hooks;
+
+    // Bookkeeping of the backward pass that currently owns this node (Engine's fast path): the pass claims each node it
+    // reaches by setting the owner atomically, keeps the node's dependency count and pending gradient here instead of in
+    // per-pass dictionaries, and clears all three when it ends (also when it throws). A node owned by another pass (a
+    // concurrent or nested backward through the same graph) makes the later pass take the dictionary-based path instead.
+    internal object? EngineOwner;
+    internal int EngineDependencies;
+    internal Tensor? EnginePending;
 
     /// <summary>Keeps <paramref name="tensors"/> for the backward, remembering their versions to detect later in-place writes.</summary>
     private protected void Save(params Tensor[] tensors)
@@ -136,6 +154,13 @@ internal readonly struct Edge
         Leaf = input.GradFn is null && input.RequiresGrad ? input : null;
         Shape = input.Shape;
         DType = input.DType;
+    }
+
+    /// <summary>The edge of a constant input of <paramref name="shape"/> and <paramref name="dtype"/>: no gradient flows to it.</summary>
+    public Edge(Shape shape, DType dtype)
+    {
+        Shape = shape;
+        DType = dtype;
     }
 
     /// <summary>The node that produced the input, or <see langword="null"/> for a leaf or a constant.</summary>

@@ -70,7 +70,7 @@ internal static class Unary<TFn> where TFn : struct, IUnaryFunction
     {
         Checks.NotNull(x, TFn.Name, "input");
         x = Promotion.ToFloating(x);
-        var y = Tensor.Empty(x.Shape, x.DType);
+        var y = Tensor.Uninitialized(x.Shape, x.DType); // the kernel writes every element
         Dispatch.Run(x.DType, new Kernel(x, y));
         return Graph.Record(y, x, static (x, y) => new UnaryNode<TFn>(x, y));
     }
@@ -120,7 +120,7 @@ internal static class Binary<TFn> where TFn : struct, IBinaryFunction
         }
         a = Promotion.Convert(a, dtype);
         b = Promotion.Convert(b, dtype);
-        var r = Tensor.Empty(Shape.Broadcast(a.Shape, b.Shape, TFn.Name), dtype);
+        var r = Tensor.Uninitialized(Shape.Broadcast(a.Shape, b.Shape, TFn.Name), dtype); // the kernel writes every element
         TFn.Forward(a, b, r);
         return Graph.Record(r, a, b, r, static (a, b, r) => new BinaryNode<TFn>(a, b, r));
     }

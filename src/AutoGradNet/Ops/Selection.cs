@@ -11,6 +11,10 @@ internal sealed class Where : Node
 {
     private Where(Tensor cond, Tensor a, Tensor b) : base(cond, a, b) => Save(cond);
 
+    // The backward's constant branch: 0-d, never written (only read by Where), so one per dtype serves every backward.
+    private static readonly Tensor ZeroFloat64 = Tensor.Scalar(0, DType.Float64);
+    private static readonly Tensor ZeroFloat32 = Tensor.Scalar(0, DType.Float32);
+
     public static Tensor Apply(Tensor cond, Tensor a, Tensor b)
     {
         Checks.NotNull(cond, "Where", "condition");
@@ -28,9 +32,33 @@ internal sealed class Where : Node
 
     private protected override Tensor?[] Backward(Tensor g)
     {
-        var zero = Tensor.Scalar(0, g.DType);
         var cond = Saved(0);
+        if (!Graph.ShouldRecord(g) && cond.Shape == g.Shape && cond.IsContiguous && g.IsContiguous && g.DType.IsFloatingPoint())
+        {
+            // Not recorded (no createGraph) and nothing to broadcast: the same values as the Where calls below, in one pass.
+            return [null, NeedsGrad(1) ? Masked(cond, g, true) : null, NeedsGrad(2) ? Masked(cond, g, false) : null];
+        }
+        var zero = g.DType == DType.Float32 ? ZeroFloat32 : g.DType == DType.Float64 ? ZeroFloat64 : Tensor.Scalar(0, g.DType);
         return [null, NeedsGrad(1) ? Apply(cond, g, zero) : null, NeedsGrad(2) ? Apply(cond, zero, g) : null];
+    }
+
+    /// <summary>g where the condition is <paramref name="where"/>, +0 elsewhere (Where(cond, g, 0) or Where(cond, 0, g)).</summary>
+    private static Tensor Masked(Tensor cond, Tensor g, bool where)
+    {
+        var r = Tensor.Uninitialized(g.Shape, g.DType); // the kernel writes every element
+        Dispatch.Run(g.DType, new MaskKernel(cond, g, r, where));
+        return r;
+    }
+
+    private readonly struct MaskKernel(Tensor cond, Tensor g, Tensor r, bool where) : IKernel
+    {
+        public void Run<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+        {
+            var c = cond.AsSpan<bool>();
+            var x = g.AsSpan<T>();
+            var d = r.AsSpan<T>();
+            for (var i = 0; i < d.Length; i++) d[i] = c[i] == where ? x[i] : T.Zero;
+        }
     }
 }
 

@@ -14,7 +14,7 @@ internal sealed class Reshape(Tensor x, Shape target) : Node(x)
     public static Tensor Apply(Tensor x, Shape shape)
     {
         var strides = ViewStrides(x, shape);
-        var r = strides is null ? x.Detach().Contiguous().View(shape, shape.Strides(), 0) : x.View(shape, strides, x.StorageOffset);
+        var r = strides is null ? x.Detach().Contiguous().View(shape, shape.ContiguousStrides, 0) : x.View(shape, strides, x.StorageOffset);
         return Graph.Record(r, x, shape, static (x, shape) => new Reshape(x, shape));
     }
 
@@ -27,7 +27,7 @@ internal sealed class Reshape(Tensor x, Shape target) : Node(x)
     /// </summary>
     public static int[]? ViewStrides(Tensor x, Shape shape)
     {
-        if (x.IsContiguous || x.Size == 0) return shape.Strides();
+        if (x.IsContiguous || x.Size == 0) return shape.ContiguousStrides; // shared, never written
         var oldShape = x.Shape;
         var oldStrides = x.Strides;
         var strides = new int[shape.Rank];
