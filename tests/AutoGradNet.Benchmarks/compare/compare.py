@@ -3,8 +3,8 @@
 
 Starts one long-lived worker per implementation and thread count (AutoGradNet's `compare --serve`, and peers.py for
 torch and numpy with 1 and 2 threads), then runs every case in ROUNDS: in each round every implementation of a case
-is timed once, in an order that rotates from round to round, so machine noise falls on all of them alike. Round 0 is
-a warm-up whose timings are discarded. A long W2 run (memory, gen-2 collections) follows in fresh processes.
+is timed once, in an order that rotates from round to round, so machine noise falls on all of them alike. Untimed
+warm-up rounds come first (two by default). A long W2 run (memory, gen-2 collections) follows, in fresh processes.
 
 Writes the raw results as JSON (report.py turns them into docs/benchmarks.md). Normally started by run.sh.
 """
@@ -171,6 +171,7 @@ def main():
     p.add_argument("--out", required=True, help="where to write the results JSON")
     p.add_argument("--quick", action="store_true", help="few rounds and small counts: tests the script, not the code")
     p.add_argument("--rounds", type=int, help="timed rounds (default 21; quick 3)")
+    p.add_argument("--warmup-rounds", type=int, default=2, help="untimed rounds before the timed ones (default 2)")
     p.add_argument("--threads", default="1,2", help="thread counts for W2 and W4 (default 1,2)")
     p.add_argument("--sizes", help="W4 sizes (default 128,256,512,1024,2048; quick 128,256,512)")
     p.add_argument("--w1-iters", type=int, default=1500, help="W1 iterations per timed block (default 1500)")
@@ -231,15 +232,18 @@ def main():
         for case in cases:
             results["cases"][case["id"]] = {"workload": case["workload"], "request": case["request"],
                                             "samples": {impl[0]: [] for impl in case["impls"]}, "extra": {}}
-        total = cfg.rounds + 1
-        for rnd in range(total):
+        warm = cfg.warmup_rounds
+        for rnd in range(warm + cfg.rounds):
             t0 = time.time()
             for case in cases:
                 impls = case["impls"]
                 shift = rnd % len(impls)
                 for impl in impls[shift:] + impls[:shift]:
-                    answer = workers[impl[1]].ask(impl_request(case, impl))
-                    if rnd == 0:
+                    request = impl_request(case, impl)
+                    if rnd < warm and request.get("n", 0) <= 512:
+                        request["warmup"] = max(request["warmup"], 3)  # longer warm-up: JIT tiering, first touch
+                    answer = workers[impl[1]].ask(request)
+                    if rnd < warm:
                         continue  # warm-up round
                     entry = results["cases"][case["id"]]
                     entry["samples"][impl[0]].extend(answer.get("gflops") or answer["times"])
@@ -248,8 +252,10 @@ def main():
                             entry["extra"].setdefault(impl[0], {}).setdefault(k, []).extend(answer[k])
                     if "flops" in answer:
                         entry["flops"] = answer["flops"]
-            print(f"round {rnd}/{cfg.rounds}{' (warm-up)' if rnd == 0 else ''}: {time.time() - t0:.1f} s",
-                  file=sys.stderr, flush=True)
+            if rnd < warm:
+                time.sleep(0.5)  # lets .NET's background tier-1 compilation of the warm-up's hot methods finish
+            label = f"warm-up round {rnd + 1}/{warm}" if rnd < warm else f"round {rnd - warm + 1}/{cfg.rounds}"
+            print(f"{label}: {time.time() - t0:.1f} s", file=sys.stderr, flush=True)
     finally:
         for w in workers.values():
             w.close()
