@@ -282,8 +282,10 @@ def main():
     p.add("## How to reproduce", "",
           "The whole comparison (installs the Debian peers when missing, as root; builds the benchmark app in Release; "
           "runs every workload; writes this page):", "",
-          "```sh", "bash tests/AutoGradNet.Benchmarks/compare/run.sh            # full run", 
+          "```sh", "bash tests/AutoGradNet.Benchmarks/compare/run.sh            # full run",
           "bash tests/AutoGradNet.Benchmarks/compare/run.sh --quick    # a few minutes: tests the script", "```", "",
+          "A full run takes about 5–8 minutes on a 2-core machine, most of it W4 at n = 2048 and the 10,000-step "
+          "W2 memory run (this run's duration is at the top of the page). "
           "Counts are options (`--rounds`, `--sizes`, `--threads`, `--w2-steps`, `--w3-chains`, `--long-steps`; see "
           "`run.sh --help`). The raw results JSON and the workers' logs go to "
           "`tests/AutoGradNet.Benchmarks/compare/results/`. Run it on an idle machine: the figures are medians, but a "
