@@ -113,13 +113,41 @@ internal static class CompareServer
                 var variant = Str(r, "variant", "library");
                 var iters = Int(r, "iters", 1500);
                 var net = Cached($"w1/{variant}", () => new TutorialNetwork(variant == "composed"));
-                Time(w, reps, warmup, iters, net.Reset, () => net.Step());
+                Time(w, reps, warmup, iters, net.Reset, () => net.Step(), allocations: true);
                 break;
             }
             case "w2":
             {
                 var mlp = Cached("w2", () => new MlpTraining());
                 Time(w, reps, warmup, Int(r, "steps", 10), null, () => mlp.Step(), allocations: true);
+                break;
+            }
+            case "w2phases":
+            {
+                // Where a W2 step's time goes: forward (model and loss), backward, optimizer (ZeroGrad + Step).
+                var mlp = Cached("w2", () => new MlpTraining());
+                var steps = Int(r, "steps", 10);
+                var phases = new double[3][];
+                for (var k = 0; k < 3; k++) phases[k] = new double[reps];
+                for (var rep = -warmup; rep < reps; rep++)
+                {
+                    double f = 0, b = 0, u = 0;
+                    for (var i = 0; i < steps; i++)
+                    {
+                        var (pf, pb, pu) = mlp.StepPhases();
+                        f += pf;
+                        b += pb;
+                        u += pu;
+                    }
+                    if (rep < 0) continue;
+                    phases[0][rep] = f / steps;
+                    phases[1][rep] = b / steps;
+                    phases[2][rep] = u / steps;
+                }
+                WriteArray(w, "forward", phases[0]);
+                WriteArray(w, "backward", phases[1]);
+                WriteArray(w, "update", phases[2]);
+                WriteArray(w, "times", [.. Enumerable.Range(0, reps).Select(i => phases[0][i] + phases[1][i] + phases[2][i])]);
                 break;
             }
             case "w2mem":
@@ -131,7 +159,7 @@ internal static class CompareServer
                 var chain = Cached($"w3/{string.Join('x', shape)}", () => new OpChain(shape));
                 var chains = Int(r, "chains", 10);
                 // A unit is one op: time per chain / 1000 (the chain's Sum and Backward included).
-                Time(w, reps, warmup, chains, null, () => chain.Run(), perUnitDivisor: OpChain.Ops);
+                Time(w, reps, warmup, chains, null, () => chain.Run(), allocations: true, perUnitDivisor: OpChain.Ops);
                 break;
             }
             case "w4":
@@ -168,7 +196,7 @@ internal static class CompareServer
             var elapsed = watch.Elapsed.TotalSeconds;
             if (rep < 0) continue;
             times[rep] = elapsed / units / perUnitDivisor;
-            bytes[rep] = (double)(GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / units;
+            bytes[rep] = (double)(GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / units / perUnitDivisor;
             gen2[rep] = GC.CollectionCount(2) - gen2Before;
         }
         WriteArray(w, "times", times);

@@ -99,6 +99,21 @@ internal sealed class MlpTraining
         _optimizer.Step();
         return loss;
     }
+
+    /// <summary>One training step timed in three phases: forward (model and loss), backward, update (ZeroGrad + Step); seconds.</summary>
+    public (double Forward, double Backward, double Update) StepPhases()
+    {
+        var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+        var loss = Functional.CrossEntropy(_model.Call(_input), _targets);
+        var t1 = System.Diagnostics.Stopwatch.GetTimestamp();
+        loss.Backward();
+        var t2 = System.Diagnostics.Stopwatch.GetTimestamp();
+        _optimizer.Step();
+        _optimizer.ZeroGrad();
+        var t3 = System.Diagnostics.Stopwatch.GetTimestamp();
+        double Seconds(long a, long b) => (double)(b - a) / System.Diagnostics.Stopwatch.Frequency;
+        return (Seconds(t0, t1), Seconds(t1, t2), Seconds(t2, t3));
+    }
 }
 
 /// <summary>

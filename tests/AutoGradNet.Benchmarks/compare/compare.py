@@ -140,6 +140,10 @@ def build_cases(cfg):
         cases.append({"id": f"w2/{threads}t", "workload": "w2",
                       "request": {"op": "w2", "steps": cfg.w2_steps, "threads": threads, "reps": 1, "warmup": 1},
                       "impls": [("AutoGradNet", "agn"), ("PyTorch", f"torch{threads}"), ("numpy", f"numpy{threads}")]})
+    for threads in cfg.threads:
+        cases.append({"id": f"w2phases/{threads}t", "workload": "w2phases",
+                      "request": {"op": "w2phases", "steps": cfg.w2_steps, "threads": threads, "reps": 1, "warmup": 1},
+                      "impls": [("AutoGradNet", "agn")]})
     for shape in ([1], [4, 4]):
         sid = "x".join(map(str, shape))
         cases.append({"id": f"w3/{sid}", "workload": "w3",
@@ -247,7 +251,7 @@ def main():
                         continue  # warm-up round
                     entry = results["cases"][case["id"]]
                     entry["samples"][impl[0]].extend(answer.get("gflops") or answer["times"])
-                    for k in ("bytes_per_unit", "gen2"):
+                    for k in ("bytes_per_unit", "gen2", "forward", "backward", "update"):
                         if k in answer:
                             entry["extra"].setdefault(impl[0], {}).setdefault(k, []).extend(answer[k])
                     if "flops" in answer:

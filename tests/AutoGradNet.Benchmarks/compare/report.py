@@ -155,6 +155,10 @@ def main():
         ratios = [ratio_text(w1[impl]["median"] / w1[pr]["median"]) if impl.startswith(AGN) else "" for pr in peers_w1]
         rows.append([impl, med, rng, iqr, *ratios])
     p.table(["implementation", "µs/iter", "min–max", "IQR", *[f"ratio to {k}" for k in peers_w1]], rows)
+    w1x = cases.get("w1", {}).get("extra", {})
+    allocs = [f"{impl}: {fmt(statistics.median(e['bytes_per_unit']))} B" for impl, e in w1x.items() if e.get("bytes_per_unit")]
+    if allocs:
+        p.add("Bytes allocated per iteration (median over the blocks, `GC.GetTotalAllocatedBytes`): " + "; ".join(allocs) + ".", "")
     lib = w1.get(f"{AGN} Sigmoid()")
     if lib and "PyTorch 1/(1+exp(-x))" in w1:
         r = lib["median"] / w1["PyTorch 1/(1+exp(-x))"]["median"]
@@ -189,6 +193,19 @@ def main():
         p.add(f"AutoGradNet allocates {fmt(statistics.median(extra['bytes_per_unit']) / 1e6)} MB per step "
               f"(median over the timed blocks, all threads, `GC.GetTotalAllocatedBytes`); gen-2 collections per "
               f"block of {cfg['w2_steps']} steps: median {fmt(statistics.median(extra['gen2']))}.", "")
+
+    rows = []
+    for t in threads:
+        e = cases.get(f"w2phases/{t}t", {}).get("extra", {}).get(AGN, {})
+        if not e.get("forward"):
+            continue
+        med = {k: statistics.median(e[k]) for k in ("forward", "backward", "update")}
+        total = sum(med.values())
+        rows.append([t, *[f"{fmt(med[k] * 1e3)} ms ({100 * med[k] / total:.0f} %)" for k in ("forward", "backward", "update")],
+                     f"{fmt(total * 1e3)} ms"])
+    if rows:
+        p.add("Where AutoGradNet's W2 step spends its time (median per step, timed phase by phase in separate rounds):", "")
+        p.table(["threads", "forward (model + loss)", "backward", "update (SGD Step + ZeroGrad)", "total"], rows)
 
     mem = res.get("memory", {})
     if mem:
@@ -243,6 +260,14 @@ def main():
             r = a["median"] / w3["PyTorch"]["median"]
             targets.append((f"W3 [{shape.replace('x', ',')}]: ≤ 1/30 of PyTorch's per-op time", ratio_text(r), r <= 1 / 30))
     p.table(["leaf shape", "implementation", "µs/op", "min–max", "IQR", "AutoGradNet / this peer (time)"], rows)
+    allocs = []
+    for shape in ("1", "4x4"):
+        e = cases.get(f"w3/{shape}", {}).get("extra", {}).get(AGN, {})
+        if e.get("bytes_per_unit"):
+            allocs.append(f"[{shape.replace('x', ',')}]: {fmt(statistics.median(e['bytes_per_unit']))} B")
+    if allocs:
+        p.add("AutoGradNet's bytes allocated per op (the chain's allocations / 1000, Sum and Backward included): "
+              + "; ".join(allocs) + ".", "")
 
     # ------------------------------------------------------------------------------------------------ W4
     p.add("## W4: GEMM C = A·B (GFLOP/s = 2n³/t)", "",
@@ -283,7 +308,7 @@ def main():
           "The whole comparison (installs the Debian peers when missing, as root; builds the benchmark app in Release; "
           "runs every workload; writes this page):", "",
           "```sh", "bash tests/AutoGradNet.Benchmarks/compare/run.sh            # full run",
-          "bash tests/AutoGradNet.Benchmarks/compare/run.sh --quick    # a few minutes: tests the script", "```", "",
+          "bash tests/AutoGradNet.Benchmarks/compare/run.sh --quick    # about a minute: tests the script", "```", "",
           "A full run takes about 5–8 minutes on a 2-core machine, most of it W4 at n = 2048 and the 10,000-step "
           "W2 memory run (this run's duration is at the top of the page). "
           "Counts are options (`--rounds`, `--sizes`, `--threads`, `--w2-steps`, `--w3-chains`, `--long-steps`; see "
