@@ -119,7 +119,7 @@ def machine():
     return info
 
 
-def build_cases(cfg):
+def build_cases(cfg, peak_isa):
     """Every case: an id, the request, and the (label, worker key) of each implementation, the first AutoGradNet."""
     cases = []
     t1 = 1
@@ -128,6 +128,11 @@ def build_cases(cfg):
             cases.append({"id": f"peak/{dtype}/{threads}t", "workload": "peak",
                           "request": {"op": "peak", "dtype": dtype, "threads": threads, "reps": 1, "warmup": 0},
                           "impls": [("AutoGradNet", "agn")]})
+            if peak_isa == "avx512":  # also the Vector256 + FMA peak, for kernels that use 256-bit vectors
+                cases.append({"id": f"peak/{dtype}/{threads}t/avx2+fma", "workload": "peak",
+                              "request": {"op": "peak", "isa": "avx2+fma", "dtype": dtype, "threads": threads,
+                                          "reps": 1, "warmup": 0},
+                              "impls": [("AutoGradNet", "agn")]})
     w1 = {"op": "w1", "iters": cfg.w1_iters, "threads": t1, "reps": 1, "warmup": 1}
     cases.append({"id": "w1", "workload": "w1", "request": w1, "impls": [
         ("AutoGradNet Sigmoid()", "agn", {"variant": "library"}),
@@ -179,7 +184,7 @@ def main():
     p.add_argument("--threads", default="1,2", help="thread counts for W2 and W4 (default 1,2)")
     p.add_argument("--sizes", help="W4 sizes (default 128,256,512,1024,2048; quick 128,256,512)")
     p.add_argument("--w1-iters", type=int, default=1500, help="W1 iterations per timed block (default 1500)")
-    p.add_argument("--w2-steps", type=int, help="W2 steps per timed block (default 10; quick 3)")
+    p.add_argument("--w2-steps", type=int, help="W2 steps per timed block (default 20; quick 3)")
     p.add_argument("--w3-chains", type=int, help="W3 chains per timed block (default 10; quick 3)")
     p.add_argument("--long-steps", type=int, help="W2 steps of the memory run (default 10000, the issue's; quick 100)")
     p.add_argument("--w4-flops-per-block", type=float, default=4e8,
@@ -191,7 +196,7 @@ def main():
     cfg.rounds = cfg.rounds or (3 if quick else 21)
     cfg.threads = [int(t) for t in cfg.threads.split(",")]
     cfg.sizes = [int(n) for n in (cfg.sizes or ("128,256,512" if quick else "128,256,512,1024,2048")).split(",")]
-    cfg.w2_steps = cfg.w2_steps or (3 if quick else 10)
+    cfg.w2_steps = cfg.w2_steps or (3 if quick else 20)
     cfg.w3_chains = cfg.w3_chains or (3 if quick else 10)
     cfg.long_steps = cfg.long_steps or (100 if quick else 10000)
     if quick:
@@ -232,7 +237,7 @@ def main():
             if key != "agn" and value.get("openblas"):
                 print(f"{key}: {value['openblas']['config']}, core {value['openblas']['corename']}, "
                       f"{value['openblas']['num_threads']} thread(s)", file=sys.stderr)
-        cases = build_cases(cfg)
+        cases = build_cases(cfg, results["info"]["agn"].get("peak_isa"))
         for case in cases:
             results["cases"][case["id"]] = {"workload": case["workload"], "request": case["request"],
                                             "samples": {impl[0]: [] for impl in case["impls"]}, "extra": {}}
