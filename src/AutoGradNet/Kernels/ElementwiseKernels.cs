@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace AutoGradNet.Kernels;
 
@@ -92,7 +93,51 @@ internal static class Elementwise
             var y = ExpandOrScalar<T>(b, result.Shape, out var y0);
             bool xs = x.IsEmpty, ys = y.IsEmpty;
             var d = result.AsSpan<T>();
-            for (var i = 0; i < d.Length; i++) d[i] = c[i] ? (xs ? x0 : x[i]) : (ys ? y0 : y[i]);
+            var i = Vector256.IsHardwareAccelerated ? SelectVectorized(c, x, x0, y, y0, d) : 0;
+            for (; i < d.Length; i++) d[i] = c[i] ? (xs ? x0 : x[i]) : (ys ? y0 : y[i]);
+        }
+
+        /// <summary>
+        /// The SIMD part of where for 4- and 8-byte elements: each Bool byte is widened into a lane mask and the lanes are
+        /// blended, with no branch per element (the branch on a ReLU mask mispredicts half the time). Returns how many
+        /// leading elements it wrote.
+        /// </summary>
+        private static unsafe int SelectVectorized<T>(ReadOnlySpan<bool> c, ReadOnlySpan<T> x, T x0, ReadOnlySpan<T> y, T y0, Span<T> d)
+            where T : unmanaged
+        {
+            if (sizeof(T) != 4 && sizeof(T) != 8) return 0;
+            var lanes = Vector256<T>.Count;
+            var n = d.Length - d.Length % lanes;
+            fixed (bool* pc = c)
+            fixed (T* px = x, py = y, pd = d)
+            {
+                var sx = Vector256.Create(x0);
+                var sy = Vector256.Create(y0);
+                for (var i = 0; i < n; i += lanes)
+                {
+                    var mask = Mask<T>(pc + i);
+                    var vx = x.IsEmpty ? sx : Vector256.Load(px + i);
+                    var vy = y.IsEmpty ? sy : Vector256.Load(py + i);
+                    Vector256.ConditionalSelect(mask, vx, vy).Store(pd + i);
+                }
+            }
+            return n;
+        }
+
+        /// <summary>All-ones lanes where the Bool bytes at <paramref name="c"/> are true (8 bytes for 4-byte lanes, 4 for 8-byte).</summary>
+        private static unsafe Vector256<T> Mask<T>(bool* c) where T : unmanaged
+        {
+            if (sizeof(T) == 4)
+            {
+                var bytes = Vector128.CreateScalar(*(ulong*)c).AsByte();
+                var words = Vector128.WidenLower(bytes);
+                var ints = Vector256.Create(Vector128.WidenLower(words), Vector128.WidenUpper(words));
+                return Vector256.GreaterThan(ints, Vector256<uint>.Zero).As<uint, T>();
+            }
+            var four = Vector128.CreateScalar(*(uint*)c).AsByte();
+            var w = Vector128.WidenLower(Vector128.WidenLower(four));
+            var longs = Vector256.Create(Vector128.WidenLower(w), Vector128.WidenUpper(w));
+            return Vector256.GreaterThan(longs, Vector256<ulong>.Zero).As<ulong, T>();
         }
     }
 

@@ -1,84 +1,63 @@
 using System.Numerics;
-using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 
 namespace AutoGradNet.Kernels;
 
 /// <summary>
-/// Batched matrix multiply <c>[..., m, k] @ [..., k, n]</c> with broadcast batch dimensions. Operands are read through
-/// their strides: a transposed matrix (a view with column-major strides) is used in place, never copied.
+/// Batched matrix multiply <c>[..., m, k] @ [..., k, n]</c> with broadcast batch dimensions, on <see cref="Gemm"/>.
+/// Operands are read through their strides: a transposed matrix (a view) is used in place, never copied.
 /// </summary>
 internal static class MatMul
 {
     public static void Batched(Tensor a, Tensor b, Tensor result, Shape batch)
         => Dispatch.Run(result.DType, new BatchedKernel(a, b, result, batch));
 
-    /// <summary>A matrix inside a buffer: element (i, j) is at <c>Offset + i·RowStride + j·ColStride</c>.</summary>
-    private readonly record struct Matrix(int Offset, int RowStride, int ColStride);
-
-    /// <summary>
-    /// C (m×n, contiguous) = A·B. When B's rows are contiguous, each row of C accumulates rows of B scaled by A's
-    /// entries (SIMD multiply-add); when B's columns are contiguous (B is a transpose), each entry of C is a dot product
-    /// of a row of A with a column of B.
-    /// </summary>
-    private static void Gemm<T>(ReadOnlySpan<T> x, Matrix a, ReadOnlySpan<T> y, Matrix b, Span<T> c, int m, int k, int n, T[] rowScratch)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        c.Clear();
-        if (k == 0) return;
-        if (b.ColStride == 1 || n == 1)
-        {
-            for (var i = 0; i < m; i++)
-            {
-                var row = c.Slice(i * n, n);
-                var ai = a.Offset + i * a.RowStride;
-                for (var p = 0; p < k; p++)
-                    TensorPrimitives.MultiplyAdd(y.Slice(b.Offset + p * b.RowStride, n), x[ai + p * a.ColStride], row, row);
-            }
-            return;
-        }
-        // B is column-major (b.RowStride == 1): C[i, j] = A[i, :] · B[:, j].
-        for (var i = 0; i < m; i++)
-        {
-            ReadOnlySpan<T> aRow;
-            var ai = a.Offset + i * a.RowStride;
-            if (a.ColStride == 1)
-            {
-                aRow = x.Slice(ai, k);
-            }
-            else
-            {
-                for (var p = 0; p < k; p++) rowScratch[p] = x[ai + p * a.ColStride];
-                aRow = rowScratch;
-            }
-            for (var j = 0; j < n; j++)
-                c[i * n + j] = TensorPrimitives.Dot(aRow, y.Slice(b.Offset + j * b.ColStride, k));
-        }
-    }
-
     private readonly struct BatchedKernel(Tensor a, Tensor b, Tensor result, Shape batch) : IKernel
     {
-        public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
+        public unsafe void Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
         {
             int m = a.Shape[^2], k = a.Shape[^1], n = b.Shape[^1];
             var d = result.AsSpan<T>();
             if (d.IsEmpty) return;
-            // B must have contiguous rows or contiguous columns; anything else is made contiguous first.
-            var bOperand = IsRowMajor(b) || IsColumnMajor(b) ? b : b.Detach().Contiguous();
-            ReadOnlySpan<T> x = a.StorageSpan<T>(), y = bOperand.StorageSpan<T>();
-            var offA = BatchOffsets(a, batch);
-            var offB = BatchOffsets(bOperand, batch);
-            var scratch = new T[k];
-            for (var i = 0; i < offA.Length; i++)
+            if (batch.Rank == 0)
             {
-                Gemm(x, MatrixAt(a, offA[i]), y, MatrixAt(bOperand, offB[i]), d.Slice(i * m * n, m * n), m, k, n, scratch);
+                fixed (T* pa = &MemoryMarshal.GetReference(a.StorageSpan<T>()))
+                fixed (T* pb = &MemoryMarshal.GetReference(b.StorageSpan<T>()))
+                fixed (T* pc = &MemoryMarshal.GetReference(d))
+                {
+                    Gemm.Multiply(
+                        new Gemm.Operand<T>(pa, a.Strides[0], a.Strides[1]), new Gemm.Operand<T>(pb, b.Strides[0], b.Strides[1]),
+                        pc, n, m, n, k, Gemm.ThreadsFor((long)m * n * k, Parallelism.MaxThreads));
+                }
+                return;
+            }
+            var offA = BatchOffsets(a, batch);
+            var offB = BatchOffsets(b, batch);
+            var count = offA.Length;
+            var work = (long)m * n * k;
+            var threads = Gemm.ThreadsFor(work * count, Parallelism.MaxThreads);
+            fixed (T* pa = &MemoryMarshal.GetReference(a.StorageSpan<T>()))
+            fixed (T* pb = &MemoryMarshal.GetReference(b.StorageSpan<T>()))
+            fixed (T* pc = &MemoryMarshal.GetReference(d))
+            {
+                var job = new Job<T>(pa, a.Strides[^2], a.Strides[^1], offA, pb, b.Strides[^2], b.Strides[^1], offB, pc, m, n, k);
+                if (count == 1 || threads == 1 || Gemm.ThreadsFor(work, threads) > 1)
+                {
+                    // One product at a time, each split across threads when it is large enough.
+                    var inner = Gemm.ThreadsFor(work, threads);
+                    for (var i = 0; i < count; i++) job.Run(i, inner);
+                }
+                else
+                {
+                    // Many small products: one thread per band of the batch.
+                    Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+                    {
+                        int first = (int)((long)count * t / threads), last = (int)((long)count * (t + 1) / threads);
+                        for (var i = first; i < last; i++) job.Run(i, 1);
+                    });
+                }
             }
         }
-
-        private static bool IsRowMajor(Tensor t) => t.Strides[^1] == 1 || t.Shape[^1] == 1;
-
-        private static bool IsColumnMajor(Tensor t) => t.Strides[^2] == 1 || t.Shape[^2] == 1;
-
-        private static Matrix MatrixAt(Tensor t, int offset) => new(offset, t.Strides[^2], t.Strides[^1]);
 
         /// <summary>Start of each batch's matrix in an operand whose batch dims broadcast to <paramref name="batch"/>.</summary>
         private static int[] BatchOffsets(Tensor operand, Shape batch)
@@ -90,5 +69,17 @@ internal static class MatMul
             // One "row" of length 1 per batch entry: the row offsets are the matrix starts.
             return Strided.RowOffsets(new Shape([.. batch.Dims, 1]), [.. batchStrides, 0]);
         }
+    }
+
+    /// <summary>The pinned operands of a batched product; <see cref="Run"/> computes one batch entry.</summary>
+    private sealed unsafe class Job<T>(
+        T* a, int rsA, int csA, int[] offA, T* b, int rsB, int csB, int[] offB, T* c, int m, int n, int k)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public void Run(int i, int threads)
+            => Gemm.Multiply(
+                new Gemm.Operand<T>(a + offA[i], rsA, csA),
+                new Gemm.Operand<T>(b + offB[i], rsB, csB),
+                c + (long)i * m * n, n, m, n, k, threads);
     }
 }

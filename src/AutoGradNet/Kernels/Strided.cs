@@ -38,6 +38,11 @@ internal static class Strided
         if (shape.Size == 0) return;
         var rowLength = shape.Rank == 0 ? 1 : shape[shape.Rank - 1];
         var innerStride = shape.Rank == 0 ? 0 : strides[shape.Rank - 1];
+        if (shape.Rank >= 2 && strides[shape.Rank - 2] == 1 && innerStride > 1 && rowLength >= TransposeTile && shape[shape.Rank - 2] >= TransposeTile)
+        {
+            GatherTransposed(src, strides, shape, dst);
+            return;
+        }
         var offsets = RowOffsets(shape, strides);
         for (var r = 0; r < offsets.Length; r++)
         {
@@ -49,6 +54,38 @@ internal static class Strided
                 row.Fill(src[o]);
             else
                 for (var j = 0; j < rowLength; j++) row[j] = src[o + j * innerStride];
+        }
+    }
+
+    private const int TransposeTile = 16;
+
+    /// <summary>
+    /// <see cref="Gather{T}"/> for a stack of transposed matrices (the last two axes have strides 1 and s &gt; 1): each
+    /// matrix is copied in square tiles, so both the reads down the source columns and the writes along the rows stay
+    /// within a few cache lines (a plain row-by-row gather touches a new line for every element).
+    /// </summary>
+    private static void GatherTransposed<T>(ReadOnlySpan<T> src, int[] strides, Shape shape, Span<T> dst)
+    {
+        var rank = shape.Rank;
+        int rows = shape[rank - 2], cols = shape[rank - 1], colStride = strides[rank - 1];
+        var matrices = RowOffsets(new Shape([.. shape.Dims[..^2], 1]), [.. strides[..^2], 0]);
+        for (var m = 0; m < matrices.Length; m++)
+        {
+            var o = matrices[m];
+            var d = dst.Slice(m * rows * cols, rows * cols);
+            for (var i0 = 0; i0 < rows; i0 += TransposeTile)
+            {
+                var i1 = Math.Min(rows, i0 + TransposeTile);
+                for (var j0 = 0; j0 < cols; j0 += TransposeTile)
+                {
+                    var j1 = Math.Min(cols, j0 + TransposeTile);
+                    for (var j = j0; j < j1; j++)
+                    {
+                        var column = src.Slice(o + j * colStride + i0, i1 - i0);
+                        for (var i = i0; i < i1; i++) d[i * cols + j] = column[i - i0];
+                    }
+                }
+            }
         }
     }
 

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Numerics;
+using System.Numerics.Tensors;
 
 namespace AutoGradNet.Optim;
 
@@ -61,16 +63,40 @@ public sealed class SGD : Optimizer
             first = !state.TryGet("momentum_buffer", out var b);
             buf = (first ? state.GetOrCreate("momentum_buffer", parameter) : b).AsSpan<T>();
         }
-        for (var i = 0; i < p.Length; i++)
+        // Whole-array SIMD passes, each rounding exactly as the formula in the class comment reads.
+        T[]? scratch = null;
+        ReadOnlySpan<T> g = grad;
+        if (wd != 0)
         {
-            var g = grad[i];
-            if (wd != 0) g += wdT * p[i];
-            if (momentum != 0)
-            {
-                buf[i] = first ? g : buf[i] * momT + keep * g;
-                g = nesterov ? g + momT * buf[i] : buf[i];
-            }
-            p[i] += negLr * g;
+            scratch = ArrayPool<T>.Shared.Rent(p.Length);
+            var decayed = scratch.AsSpan(0, p.Length);
+            TensorPrimitives.MultiplyAdd(p, wdT, grad, decayed); // g + weight_decay·p
+            g = decayed;
         }
+        if (momentum != 0)
+        {
+            if (first)
+            {
+                g.CopyTo(buf);
+            }
+            else
+            {
+                TensorPrimitives.Multiply(buf, momT, buf);
+                TensorPrimitives.MultiplyAdd(g, keep, buf, buf); // momentum·b + (1 − dampening)·g
+            }
+            if (nesterov)
+            {
+                scratch ??= ArrayPool<T>.Shared.Rent(p.Length);
+                var ahead = scratch.AsSpan(0, p.Length);
+                TensorPrimitives.MultiplyAdd(buf, momT, g, ahead); // g + momentum·b
+                g = ahead;
+            }
+            else
+            {
+                g = buf;
+            }
+        }
+        TensorPrimitives.MultiplyAdd(g, negLr, p, p); // p − lr·g
+        if (scratch is not null) ArrayPool<T>.Shared.Return(scratch);
     }
 }

@@ -29,7 +29,7 @@ public sealed class DocsCollection
 [Collection(DocsCollection.Name)]
 public sealed partial class DocsTests
 {
-    private static readonly string[] DocPaths = ["README.md", "docs/autograd.md", "docs/getting-started.md", "docs/custom-functions.md", "docs/tensors.md", "docs/verifying-gradients.md", "docs/nn.md"];
+    private static readonly string[] DocPaths = ["README.md", "docs/autograd.md", "docs/getting-started.md", "docs/custom-functions.md", "docs/tensors.md", "docs/verifying-gradients.md", "docs/nn.md", "docs/performance.md"];
 
     /// <summary>The docs whose snippets are one program, in order, rather than a program each.</summary>
     private static readonly string[] OneProgramDocs = ["docs/getting-started.md"];

@@ -432,4 +432,20 @@ public class StridedKernelTests
         v.MatMul(x).ToArray().ShouldBe([.. Enumerable.Range(0, 3).Select(j => Enumerable.Range(0, 7).Sum(p => v.ItemAt(p) * x.ItemAt(p, j)))]);
         v.MatMul(v).Item().ShouldBe(Enumerable.Range(0, 7).Sum(p => v.ItemAt(p) * v.ItemAt(p)));
     }
+
+    [Theory]
+    [MemberData(nameof(AllDTypes))]
+    public void Copies_of_transposed_matrices_match_a_naive_loop_at_every_tile_remainder(DType dtype)
+    {
+        // The tiled transpose copy (16×16 tiles) takes over from 16 rows and columns: sizes around one and two tiles,
+        // a stack of matrices, and a transpose of a stepped slice (column stride 2·rows).
+        foreach (var (rows, cols) in new[] { (15, 40), (16, 16), (17, 33), (40, 17), (31, 64), (1, 40), (40, 1) })
+        {
+            var x = AnyValues(rows * 100 + cols, [2, cols, rows], dtype).Transpose(1, 2);
+            if (rows > 1 && cols > 1) x.IsContiguous.ShouldBeFalse();
+            ShouldMatch(x.Contiguous(), new Shape(2, rows, cols), i => At(x, i), $"{dtype} {rows}x{cols}");
+            var stepped = AnyValues(rows + cols, [cols, 2 * rows], dtype).Slice(1, 0, 2 * rows, 2).T;
+            ShouldMatch(stepped.Contiguous(), new Shape(rows, cols), i => At(stepped, i), $"{dtype} stepped {rows}x{cols}");
+        }
+    }
 }
