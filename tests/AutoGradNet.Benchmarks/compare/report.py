@@ -318,9 +318,9 @@ def main():
           "runs every workload; writes this page):", "",
           "```sh", "bash tests/AutoGradNet.Benchmarks/compare/run.sh            # full run",
           "bash tests/AutoGradNet.Benchmarks/compare/run.sh --quick    # about a minute: tests the script", "```", "",
-          "A full run took 12 minutes on the 2-core machine while it was busy with other work (less on an idle "
-          "machine and with a faster GEMM); most of it is W4 at n = 2048 and the 10,000-step W2 memory run (this "
-          "run's duration is at the top of the page). "
+          "A full run takes about 8 minutes on the 2-core machine (measured while it was busy with other work; "
+          "12 minutes with the GEMM before the packed one); most of it is W4 at n = 2048 and the 10,000-step W2 "
+          "memory run (this run's duration is at the top of the page). "
           "Counts are options (`--rounds`, `--sizes`, `--threads`, `--w2-steps`, `--w3-chains`, `--long-steps`; see "
           "`run.sh --help`). The raw results JSON and the workers' logs go to "
           "`tests/AutoGradNet.Benchmarks/compare/results/`. Run it on an idle machine: the figures are medians, but a "
