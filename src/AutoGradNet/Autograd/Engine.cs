@@ -205,7 +205,7 @@ internal static class Engine
                         if (g is not null)
                         {
                             var existing = next.EnginePending;
-                            var sum = existing is null ? g : existing + g;
+                            var sum = existing is null ? g : AddInto(existing, g, pass);
                             Hold(sum, pass);
                             next.EnginePending = sum;
                             if (existing is not null) Drop(existing, pass);
@@ -215,7 +215,7 @@ internal static class Engine
                     else if (edge.Leaf is { } leaf && g is not null)
                     {
                         var had = leafGrads.TryGetValue(leaf, out var existing);
-                        var sum = had ? existing! + g : g;
+                        var sum = had ? AddInto(existing!, g, pass) : g;
                         Hold(sum, pass);
                         leafGrads[leaf] = sum;
                         if (had) Drop(existing!, pass);
@@ -315,6 +315,33 @@ internal static class Engine
     {
         var s = g.Storage;
         return pass is not null && ReferenceEquals(s.Pass, pass) && s.PassRefs == 1 && !s.Escaped;
+    }
+
+    /// <summary>
+    /// <paramref name="existing"/> + <paramref name="g"/>: written into <paramref name="existing"/> when it is a whole
+    /// contiguous buffer of this pass that only its one slot holds and no user code has seen (the same values as the
+    /// out-of-place sum, without a new tensor), else a new tensor.
+    /// </summary>
+    private static Tensor AddInto(Tensor existing, Tensor g, object? pass)
+    {
+        var s = existing.Storage;
+        if (pass is null || !ReferenceEquals(s.Pass, pass) || s.PassRefs != 1 || s.Escaped || !existing.IsContiguous
+            || existing.StorageOffset != 0 || existing.Size != s.Data.Length || existing.Shape != g.Shape
+            || existing.DType != g.DType || !existing.DType.IsFloatingPoint() || ReferenceEquals(g.Storage, s))
+        {
+            return existing + g;
+        }
+        Kernels.Dispatch.Run(existing.DType, new AddIntoKernel(existing, g));
+        return existing;
+    }
+
+    private readonly struct AddIntoKernel(Tensor target, Tensor g) : Kernels.IKernel
+    {
+        public void Run<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+        {
+            var d = target.AsSpan<T>();
+            System.Numerics.Tensors.TensorPrimitives.Add(d, g.Dense<T>(), d);
+        }
     }
 
     /// <summary>A contiguous copy of <paramref name="g"/> (not recorded), in a buffer that may come from the pool.</summary>

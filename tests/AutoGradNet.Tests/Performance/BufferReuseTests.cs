@@ -206,4 +206,30 @@ public class BufferReuseTests
         BufferPool.CountOf<double>(61 * 67).ShouldBe(recycled - 1);
         y.ToArray().ShouldBe(a.ToArray().Select(v => v * 3.0).ToArray());
     }
+
+    [Fact]
+    public void Fan_in_sums_accumulated_in_place_equal_the_general_paths_bits()
+    {
+        // x feeds many ops (its gradient is summed 40 times), h feeds several (a node's pending gradient is summed), and
+        // b is broadcast (its gradients are reduced first): Backward() accumulates in place, AutoGrad.Grad out of place.
+        foreach (var shape in new Shape[] { [1], [64, 64] })
+        {
+            var x = Tensor.Uniform(shape, -1, 1, 41).RequireGrad();
+            var b = Tensor.Uniform([shape[^1]], -1, 1, 42).RequireGrad();
+            Tensor Loss()
+            {
+                var h = (x * b).Exp();
+                var y = h * 0.5 + h.Tanh() + h;
+                for (var i = 0; i < 20; i++) y = y * 0.9 + x + x * b;
+                return (y * y).Sum();
+            }
+            var expected = AutoGrad.Grad(Loss(), [x, b]).Select(t => t!.ToArray()).ToList();
+            Loss().Backward();
+            x.Grad!.ToArray().ShouldBe(expected[0]);
+            b.Grad!.ToArray().ShouldBe(expected[1]);
+            var kept = x.Grad.ToArray();
+            Churn();
+            x.Grad.ToArray().ShouldBe(kept);
+        }
+    }
 }
