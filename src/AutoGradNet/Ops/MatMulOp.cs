@@ -29,7 +29,7 @@ internal sealed class MatMul : Node
             throw new ArgumentException(
                 $"MatMul: batch dimensions of {a.Shape} @ {b.Shape} cannot be broadcast together ({batchA} vs {batchB}).");
         }
-        var r = Tensor.Empty(new Shape([.. batch.Dims, a.Shape[^2], b.Shape[^1]]), a.DType);
+        var r = Tensor.Uninitialized(new Shape([.. batch.Dims, a.Shape[^2], b.Shape[^1]]), a.DType); // the GEMM writes every element
         Kernels.MatMul.Batched(a, b, r, batch);
         return Graph.Record(r, a, b, 0, static (a, b, _) => new MatMul(a, b));
     }
