@@ -149,4 +149,36 @@ public class SigmoidCompositionTests
         F.Sigmoid(Tensor.FromArray(new long[] { -2, 0, 3 }, 3)).ToArray().ShouldBe([Reference(-2), 0.5, Reference(3)], 1e-16);
         F.Sigmoid(Tensor.FromArray([true, false], 2)).DType.ShouldBe(DType.Float64);
     }
+
+    [Theory]
+    [InlineData(DType.Float64)]
+    [InlineData(DType.Float32)]
+    public void NaN_gives_NaN_and_a_NaN_gradient_and_leaves_its_neighbours_alone(DType dtype)
+    {
+        var x = Tensor.FromArray([double.NaN, 2.0, -2.0]).To(dtype).Detach().RequireGrad();
+        var y = F.Sigmoid(x);
+        var values = y.ToArray();
+        double.IsNaN(values[0]).ShouldBeTrue();
+        values[1].ShouldBe(Reference(2), 1e-7);
+        values[2].ShouldBe(Reference(-2), 1e-7);
+        y.Sum().Backward();
+        var g = x.Grad!.ToArray();
+        double.IsNaN(g[0]).ShouldBeTrue();
+        g[1].ShouldBe(ReferenceDerivative(2), 1e-7);
+        g[2].ShouldBe(ReferenceDerivative(-2), 1e-7);
+    }
+
+    [Fact]
+    public void A_strided_input_gives_the_values_and_gradients_of_its_contiguous_copy()
+    {
+        var strided = Random(14, [4, 3], -8, 8).T.Detach().RequireGrad();
+        strided.IsContiguous.ShouldBeFalse();
+        var dense = strided.Contiguous().Detach().RequireGrad();
+        var (ys, yd) = (F.Sigmoid(strided), F.Sigmoid(dense));
+        ys.Shape.ShouldBe(dense.Shape);
+        ys.ToArray().ShouldBe(yd.ToArray());
+        ys.Sum().Backward();
+        yd.Sum().Backward();
+        strided.Grad!.ToArray().ShouldBe(dense.Grad!.ToArray());
+    }
 }
