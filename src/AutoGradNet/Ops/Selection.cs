@@ -24,8 +24,11 @@ internal sealed class Where : Node
         a = Promotion.Convert(a, dtype);
         b = Promotion.Convert(b, dtype);
         if (cond.DType != DType.Bool) cond = Compare.Apply<NotEqualOp>(cond, Tensor.Scalar(0, cond.DType), "Where"); // non-zero selects
-        var shape = Shape.Broadcast(Shape.Broadcast(cond.Shape, a.Shape, "Where"), b.Shape, "Where");
-        var r = Tensor.Empty(shape, dtype);
+        // Each branch 0-d or of the condition's shape (a masked fill, the sigmoid's numerator): the condition's shape.
+        var shape = (a.Rank == 0 || a.Shape == cond.Shape) && (b.Rank == 0 || b.Shape == cond.Shape)
+            ? cond.Shape
+            : Shape.Broadcast(Shape.Broadcast(cond.Shape, a.Shape, "Where"), b.Shape, "Where");
+        var r = Tensor.Uninitialized(shape, dtype); // the kernel writes every element
         Elementwise.Where(cond, a, b, r);
         return Graph.Record(r, [cond, a, b], 0, static (inputs, _) => new Where(inputs[0], inputs[1], inputs[2]));
     }

@@ -35,5 +35,20 @@ public class WhereBackwardTests
         a.Grad!.ToArray().ShouldBe([1.0, 0, 1, 1, 0, 1]);
     }
 
+    [Fact]
+    public void The_result_shape_is_the_broadcast_of_all_three_whether_or_not_the_branches_are_0_d()
+    {
+        var cond3 = Tensor.FromArray([true, false, true], 3);
+        Tensor.Where(cond3, Tensor.Scalar(1.0), Tensor.FromArray([4.0, 5, 6])).ToArray().ShouldBe([1.0, 5, 1]); // fast: [] and [3]
+        Tensor.Where(cond3, Tensor.Scalar(1.0), Tensor.Scalar(2.0)).ToArray().ShouldBe([1.0, 2, 1]);             // fast: both 0-d
+        var r = Tensor.Where(Tensor.FromArray([true], []), Tensor.FromArray([4.0, 5, 6]), Tensor.Scalar(0.0)); // a 0-d condition
+        r.Shape.ShouldBe(new Shape(3));
+        r.ToArray().ShouldBe([4.0, 5, 6]);
+        var m = Tensor.Where(cond3, Tensor.FromArray(new double[,] { { 1, 2, 3 }, { 4, 5, 6 } }), Tensor.Scalar(0.0));
+        m.Shape.ShouldBe(new Shape(2, 3));
+        m.ToArray().ShouldBe([1.0, 0, 3, 4, 0, 6]);
+        Should.Throw<ArgumentException>(() => Tensor.Where(cond3, Tensor.Scalar(1.0), Tensor.FromArray([1.0, 2]))).Message.ShouldStartWith("Where:");
+    }
+
     private static long[] Bits(Tensor t) => [.. t.ToArray().Select(BitConverter.DoubleToInt64Bits)];
 }
