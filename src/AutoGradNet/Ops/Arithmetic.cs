@@ -29,6 +29,7 @@ internal readonly struct Mul : IBinaryFunction
 {
     public static string Name => "Mul";
     public static Saves Saves => Saves.Inputs;
+    public static bool CrossDerivatives => true;
     public static void Forward(Tensor a, Tensor b, Tensor r) => Elementwise.Binary<MulOp>(a, b, r);
     public static Tensor GradA(Tensor g, Tensor a, Tensor b, Tensor y) => g * b;
     public static Tensor GradB(Tensor g, Tensor a, Tensor b, Tensor y) => g * a;

@@ -62,6 +62,12 @@ internal interface IBinaryFunction
     static abstract Tensor GradB(Tensor g, Tensor a, Tensor b, Tensor y);
 
     /// <summary>
+    /// Whether each derivative reads only the other operand (a·b: ∂/∂a = b, ∂/∂b = a), so an operand is saved only when the
+    /// other one needs a gradient, as PyTorch does: <c>x * mask</c> with a constant mask does not keep x.
+    /// </summary>
+    static virtual bool CrossDerivatives => false;
+
+    /// <summary>
     /// Both gradients in one pass with the bits of <see cref="GradA"/> and <see cref="GradB"/>, when the op has such a form
     /// and it applies (<see cref="FusedBackward"/>); <see langword="false"/> to use the two rules.
     /// </summary>
@@ -141,6 +147,13 @@ internal sealed class BinaryNode<TFn> : Node where TFn : struct, IBinaryFunction
 {
     public BinaryNode(Tensor a, Tensor b, Tensor y) : base(a, b)
     {
+        if (TFn.CrossDerivatives && TFn.Saves == Saves.Inputs)
+        {
+            // GradA reads b (slot 1) and GradB reads a (slot 0): keep only what the needed gradients read. A slot nothing
+            // reads repeats the other operand, so the slots (and the index in a modified-saved-tensor error) stay a, b.
+            Save(NeedsGrad(1) ? a : b, NeedsGrad(0) ? b : a);
+            return;
+        }
         switch (TFn.Saves)
         {
             case Saves.Inputs: Save(a, b); break;
@@ -153,6 +166,13 @@ internal sealed class BinaryNode<TFn> : Node where TFn : struct, IBinaryFunction
 
     private protected override Tensor?[] Backward(Tensor g)
     {
+        if (TFn.CrossDerivatives && TFn.Saves == Saves.Inputs)
+        {
+            bool needA = NeedsGrad(0), needB = NeedsGrad(1);
+            var other = needA ? Saved(1) : null; // b, for a's gradient
+            var self = needB ? Saved(0) : null;  // a, for b's gradient
+            return [needA ? TFn.GradA(g, self!, other!, null!) : null, needB ? TFn.GradB(g, self!, other!, null!) : null];
+        }
         var inputs = (TFn.Saves & Saves.Inputs) != 0;
         Tensor? a = inputs ? Saved(0) : null, b = inputs ? Saved(1) : null;
         var y = TFn.Saves == Saves.Output ? Saved(0) : TFn.Saves == (Saves.Inputs | Saves.Output) ? Saved(2) : null;
