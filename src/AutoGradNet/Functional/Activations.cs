@@ -8,19 +8,50 @@ public static partial class Functional
 {
     /// <summary>
     /// The logistic sigmoid σ(x) = 1 / (1 + e⁻ˣ), in a form that cannot overflow: with z = e^(−|x|) ≤ 1,
-    /// σ(x) = 1/(1+z) for x ≥ 0 and z/(1+z) for x &lt; 0. Both branches stay finite for any x (σ(±1000) is exactly
-    /// 1 and 0), so their gradients do too.
+    /// σ(x) = 1/(1+z) for x ≥ 0 and z/(1+z) for x &lt; 0, written as one division where(x ≥ 0, 1, z) / (1 + z).
+    /// Both branches stay finite for any x (σ(±1000) is exactly 1 and 0), so their gradients do too.
     /// </summary>
     public static Tensor Sigmoid(Tensor x)
     {
         Ops.Checks.NotNull(x, "Sigmoid", "input");
         x = Ops.Promotion.ToFloating(x); // like PyTorch, an Int64 or Bool input is computed in Float64
-        var nonNegative = x >= 0;
-        // −|x|, written with where so that at x = 0 the derivative is taken from the x ≥ 0 branch
-        // (abs would give 0 there and lose σ'(0) = 1/4).
-        var z = Tensor.Where(nonNegative, -x, x).Exp();
-        var onePlusZ = 1.0 + z;
-        return Tensor.Where(nonNegative, 1.0 / onePlusZ, z / onePlusZ);
+        // −|x| as x · s with the constant sign s = −1 where x ≥ 0, else 1: at x = 0 the derivative is taken from the
+        // x ≥ 0 branch (abs would give 0 there and lose σ'(0) = 1/4), and the sign costs one recorded op, not two.
+        // The mask x ≥ 0 and s are constants (no gradient flows to them): one unrecorded pass makes both, the values of
+        // x >= 0 and Tensor.Where(x >= 0, -1.0, 1.0).
+        var (nonNegative, sign) = SignOfNegAbs(x);
+        var z = (x * sign).Exp();
+        return Tensor.Where(nonNegative, x.DType == DType.Float32 ? OneFloat32 : OneFloat64, z) / (1.0 + z);
+    }
+
+    // The numerator's constant 1 of the x ≥ 0 branch: 0-d and only ever read (Where keeps no reference to it), so one
+    // per dtype serves every call.
+    private static readonly Tensor OneFloat64 = Tensor.Scalar(1, DType.Float64);
+    private static readonly Tensor OneFloat32 = Tensor.Scalar(1, DType.Float32);
+
+    /// <summary>For a floating-point x: the Bool mask x ≥ 0 and the sign s (−1 where x ≥ 0, 1 elsewhere, NaN included) in x's dtype.</summary>
+    private static (Tensor NonNegative, Tensor Sign) SignOfNegAbs(Tensor x)
+    {
+        var mask = Tensor.Uninitialized(x.Shape, DType.Bool);
+        var sign = Tensor.Uninitialized(x.Shape, x.DType);
+        Kernels.Dispatch.Run(x.DType, new SignKernel(x, mask, sign));
+        return (mask, sign);
+    }
+
+    private readonly struct SignKernel(Tensor x, Tensor mask, Tensor sign) : Kernels.IKernel
+    {
+        public void Run<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+        {
+            var xs = x.Dense<T>();
+            var m = mask.AsSpan<bool>();
+            var s = sign.AsSpan<T>();
+            for (var i = 0; i < xs.Length; i++)
+            {
+                var nonNegative = xs[i] >= T.Zero;
+                m[i] = nonNegative;
+                s[i] = nonNegative ? T.NegativeOne : T.One;
+            }
+        }
     }
 
     /// <summary>Hyperbolic tangent, the primitive <see cref="Tensor.Tanh"/>: d/dx = 1 − tanh²x.</summary>

@@ -43,4 +43,7 @@ internal readonly struct Div : IBinaryFunction
     public static void Forward(Tensor a, Tensor b, Tensor r) => Elementwise.Binary<DivOp>(a, b, r);
     public static Tensor GradA(Tensor g, Tensor a, Tensor b, Tensor y) => g / b;
     public static Tensor GradB(Tensor g, Tensor a, Tensor b, Tensor y) => -g * a / (b * b);
+
+    public static bool TryFusedBackward(Tensor g, Tensor a, Tensor b, bool needA, bool needB, out Tensor? gradA, out Tensor? gradB)
+        => FusedBackward.TryDiv(g, a, b, needA, needB, out gradA, out gradB);
 }

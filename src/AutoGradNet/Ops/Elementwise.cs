@@ -60,6 +60,16 @@ internal interface IBinaryFunction
 
     /// <summary>∂L/∂b from g = ∂L/∂y.</summary>
     static abstract Tensor GradB(Tensor g, Tensor a, Tensor b, Tensor y);
+
+    /// <summary>
+    /// Both gradients in one pass with the bits of <see cref="GradA"/> and <see cref="GradB"/>, when the op has such a form
+    /// and it applies (<see cref="FusedBackward"/>); <see langword="false"/> to use the two rules.
+    /// </summary>
+    static virtual bool TryFusedBackward(Tensor g, Tensor a, Tensor b, bool needA, bool needB, out Tensor? gradA, out Tensor? gradB)
+    {
+        gradA = gradB = null;
+        return false;
+    }
 }
 
 /// <summary>Runs and records a unary elementwise primitive.</summary>
@@ -146,6 +156,7 @@ internal sealed class BinaryNode<TFn> : Node where TFn : struct, IBinaryFunction
         var inputs = (TFn.Saves & Saves.Inputs) != 0;
         Tensor? a = inputs ? Saved(0) : null, b = inputs ? Saved(1) : null;
         var y = TFn.Saves == Saves.Output ? Saved(0) : TFn.Saves == (Saves.Inputs | Saves.Output) ? Saved(2) : null;
+        if (inputs && TFn.TryFusedBackward(g, a!, b!, NeedsGrad(0), NeedsGrad(1), out var gradA, out var gradB)) return [gradA, gradB];
         return [NeedsGrad(0) ? TFn.GradA(g, a!, b!, y!) : null, NeedsGrad(1) ? TFn.GradB(g, a!, b!, y!) : null];
     }
 }

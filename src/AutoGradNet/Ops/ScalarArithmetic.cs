@@ -106,7 +106,8 @@ internal readonly struct ScalarDiv : IScalarFunction
     public static bool ScalarFirst => true;
     public static bool SavesInput => true;
     public static void Forward<T>(ReadOnlySpan<T> a, T c, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Divide(c, a, y);
-    public static Tensor Backward(Tensor g, Tensor a, double c) => g * -c / (a * a); // = (−g)·c/(a·a) bit for bit, one op fewer
+    public static Tensor Backward(Tensor g, Tensor a, double c) =>
+        FusedBackward.TryScalarDiv(g, a, c) ?? g * -c / (a * a); // = (−g)·c/(a·a) bit for bit, one op fewer
 }
 
 /// <summary>Runs and records a tensor–scalar op; <see cref="Tensor"/>'s operators call it for floating-point tensors.</summary>
