@@ -84,6 +84,8 @@ public class SelectionDescriptorTests
         var w = Tensor.Ones(g.Shape).RequireGrad();
         var gg = AutoGrad.Grad(g, [v], w, createGraph: true)[0];
         ShouldDescribe(gg.GradFn, "TakeAlong", new() { ["axis"] = 1 });
+        g.GradFn!.Rule.ShouldStartWith("y = zeros with g′ added at the indices");
+        gg.GradFn!.Rule.ShouldStartWith("y = x at the indices along the axis"); // a primitive, not "user-defined backward"
     }
 
     [Fact]
