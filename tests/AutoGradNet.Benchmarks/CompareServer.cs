@@ -94,6 +94,7 @@ internal static class CompareServer
                 w.WriteBoolean("avx2", System.Runtime.Intrinsics.X86.Avx2.IsSupported);
                 w.WriteBoolean("fma", System.Runtime.Intrinsics.X86.Fma.IsSupported);
                 w.WriteBoolean("server_gc", System.Runtime.GCSettings.IsServerGC);
+                w.WriteString("loh_threshold", AppContext.GetData("System.GC.LOHThreshold")?.ToString() ?? "default (85000 bytes)");
                 w.WriteString("tiered_pgo", Environment.GetEnvironmentVariable("DOTNET_TieredPGO") ?? "default");
                 break;
             case "peak":

@@ -45,6 +45,7 @@ internal static class DerivativeRules
         ["CumSum"] = "yⱼ = Σ_{k≤j} x_k;  ∂yⱼ/∂xᵢ = 1 for i ≤ j  (x: reverse cumsum of g)",
         ["ReverseCumSum"] = "yⱼ = Σ_{k≥j} x_k;  ∂yⱼ/∂xᵢ = 1 for i ≥ j  (x: cumsum of g)",
         ["CumProd"] = "yⱼ = Π_{k≤j} x_k;  ∂yⱼ/∂xᵢ = Π_{k≤j, k≠i} x_k  (x: Σ_{j≥i} gⱼ·yⱼ/xᵢ, exact with zeros)",
+        ["TakeAlong"] = "y = x at the indices along the axis;  ∂yⱼ/∂x_{idx j} = 1  (x: g put back at the indices)",
         ["PutAlong"] = "y = zeros with g′ added at the indices;  linear  (g′: y's gradient taken back at the indices)",
         ["MatMul"] = "Y = A·B;  ∂L/∂A = G·Bᵀ, ∂L/∂B = Aᵀ·G  (A: g·Bᵀ, B: Aᵀ·g)",
         ["Reshape"] = "y = x with a new shape;  identity on the elements  (x: g reshaped back)",

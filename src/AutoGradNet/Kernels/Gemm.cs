@@ -174,10 +174,29 @@ internal static unsafe partial class Gemm
 
     // ---------------------------------------------------------------- small products
 
-    /// <summary>Plain loops: row i of C accumulates rows of B scaled by A[i, p] (k ≤ <see cref="SumBlock"/> here).</summary>
+    /// <summary>
+    /// Plain loops (k ≤ <see cref="SumBlock"/> here): dot products for narrow results, else row i of C accumulates rows
+    /// of B scaled by A[i, p].
+    /// </summary>
     private static void Small<T>(Operand<T> a, Operand<T> b, T* c, int ldc, int m, int n, int k)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (n < 8)
+        {
+            // Narrow results (a small graph's products): each entry is one dot product summed in a register.
+            for (var i = 0; i < m; i++)
+            {
+                var ai = a.Data + (long)i * a.RowStride;
+                for (var j = 0; j < n; j++)
+                {
+                    var bj = b.Data + (long)j * b.ColStride;
+                    var s = T.Zero;
+                    for (var p = 0; p < k; p++) s = T.FusedMultiplyAdd(ai[(long)p * a.ColStride], bj[(long)p * b.RowStride], s);
+                    c[(long)i * ldc + j] = s;
+                }
+            }
+            return;
+        }
         for (var i = 0; i < m; i++)
         {
             var row = c + (long)i * ldc;
@@ -186,14 +205,10 @@ internal static unsafe partial class Gemm
             {
                 var aip = a[i, p];
                 var bp = b.Data + (long)p * b.RowStride;
-                if (b.ColStride == 1 && n >= 8)
+                if (b.ColStride == 1)
                 {
                     var cRow = new Span<T>(row, n);
                     TensorPrimitives.MultiplyAdd(new ReadOnlySpan<T>(bp, n), aip, cRow, cRow);
-                }
-                else if (b.ColStride == 1)
-                {
-                    for (var j = 0; j < n; j++) row[j] = T.FusedMultiplyAdd(aip, bp[j], row[j]);
                 }
                 else
                 {

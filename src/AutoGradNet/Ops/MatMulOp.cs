@@ -23,13 +23,25 @@ internal sealed class MatMul : Node
             throw new ArgumentException(
                 $"MatMul: inner dimensions do not match: {a.Shape} @ {b.Shape} ({a.Shape[^1]} vs {b.Shape[^2]}).");
         }
-        Shape batchA = new(a.Shape.Dims[..^2]), batchB = new(b.Shape.Dims[..^2]);
-        if (!Shape.TryBroadcast(batchA, batchB, out var batch))
+        Shape batch, shape;
+        if (a.Rank == 2 && b.Rank == 2)
         {
-            throw new ArgumentException(
-                $"MatMul: batch dimensions of {a.Shape} @ {b.Shape} cannot be broadcast together ({batchA} vs {batchB}).");
+            // Plain matrices (the common case, and every product in a small graph): no batch shapes to build.
+            batch = Shape.Scalar;
+            shape = new Shape(a.Shape[0], b.Shape[1]);
         }
-        var r = Tensor.Uninitialized(new Shape([.. batch.Dims, a.Shape[^2], b.Shape[^1]]), a.DType); // the GEMM writes every element
+        else
+        {
+            Shape batchA = new(a.Shape.Dims[..^2]), batchB = new(b.Shape.Dims[..^2]);
+            if (!Shape.TryBroadcast(batchA, batchB, out var broadcast))
+            {
+                throw new ArgumentException(
+                    $"MatMul: batch dimensions of {a.Shape} @ {b.Shape} cannot be broadcast together ({batchA} vs {batchB}).");
+            }
+            batch = broadcast;
+            shape = new Shape([.. batch.Dims, a.Shape[^2], b.Shape[^1]]);
+        }
+        var r = Tensor.Uninitialized(shape, a.DType); // the GEMM writes every element
         Kernels.MatMul.Batched(a, b, r, batch);
         return Graph.Record(r, a, b, 0, static (a, b, _) => new MatMul(a, b));
     }
@@ -44,10 +56,25 @@ internal sealed class MatMul : Node
         Tensor a = Saved(0), b = Saved(1);
         Tensor? ga = null, gb = null;
         if (NeedsGrad(0))
-            ga = IsColumnMajor(a) ? Apply(b, g.Transpose(-1, -2)).Transpose(-1, -2) : Apply(g, b.Transpose(-1, -2));
+            ga = IsColumnMajor(a) ? Transposed(Apply(b, Transposed(g))) : Apply(g, Transposed(b));
         if (NeedsGrad(1))
-            gb = IsColumnMajor(b) ? Apply(g.Transpose(-1, -2), a).Transpose(-1, -2) : Apply(a.Transpose(-1, -2), g);
+            gb = IsColumnMajor(b) ? Transposed(Apply(Transposed(g), a)) : Apply(Transposed(a), g);
         return [ga, gb];
+    }
+
+    /// <summary>
+    /// The transpose of the last two axes: recorded when this backward is itself recorded (createGraph), else a bare
+    /// view, which costs one small object instead of a permutation.
+    /// </summary>
+    private static Tensor Transposed(Tensor x)
+    {
+        if (GradMode.IsEnabled) return x.Transpose(-1, -2);
+        var rank = x.Rank;
+        var dims = x.Shape.Dims.ToArray();
+        var strides = x.StrideArray.ToArray();
+        (dims[rank - 2], dims[rank - 1]) = (dims[rank - 1], dims[rank - 2]);
+        (strides[rank - 2], strides[rank - 1]) = (strides[rank - 1], strides[rank - 2]);
+        return x.View(new Shape(dims), strides, x.StorageOffset);
     }
 
     /// <summary>Whether a matrix (the last two axes) lies column by column in storage, as a transpose of a contiguous one does.</summary>

@@ -45,23 +45,13 @@ internal sealed class Where : Node
         return [null, NeedsGrad(1) ? Apply(cond, g, zero) : null, NeedsGrad(2) ? Apply(cond, zero, g) : null];
     }
 
-    /// <summary>g where the condition is <paramref name="where"/>, +0 elsewhere (Where(cond, g, 0) or Where(cond, 0, g)).</summary>
+    /// <summary>g where the condition is <paramref name="where"/>, +0 elsewhere (Where(cond, g, 0) or Where(cond, 0, g)), unrecorded.</summary>
     private static Tensor Masked(Tensor cond, Tensor g, bool where)
     {
+        var zero = g.DType == DType.Float32 ? ZeroFloat32 : ZeroFloat64;
         var r = Tensor.Uninitialized(g.Shape, g.DType); // the kernel writes every element
-        Dispatch.Run(g.DType, new MaskKernel(cond, g, r, where));
+        Elementwise.Where(cond, where ? g : zero, where ? zero : g, r);
         return r;
-    }
-
-    private readonly struct MaskKernel(Tensor cond, Tensor g, Tensor r, bool where) : IKernel
-    {
-        public void Run<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
-        {
-            var c = cond.AsSpan<bool>();
-            var x = g.AsSpan<T>();
-            var d = r.AsSpan<T>();
-            for (var i = 0; i < d.Length; i++) d[i] = c[i] == where ? x[i] : T.Zero;
-        }
     }
 }
 
@@ -74,7 +64,7 @@ internal static class Compare
         Checks.NotNull(b, op, "right operand");
         var dtype = DTypes.Promote(a, b, op);
         if (dtype == DType.Bool) dtype = DType.Int64; // compare booleans as 0/1
-        var r = Tensor.Empty(Shape.Broadcast(a.Shape, b.Shape, op), DType.Bool);
+        var r = Tensor.Uninitialized(Shape.Broadcast(a.Shape, b.Shape, op), DType.Bool); // the kernel writes every element
         Elementwise.Compare<TOp>(Promotion.Convert(a, dtype), Promotion.Convert(b, dtype), r);
         return r;
     }
@@ -82,7 +72,7 @@ internal static class Compare
     public static Tensor Test<TOp>(Tensor x, string op) where TOp : IPredicateOp
     {
         Checks.NotNull(x, op, "input");
-        var r = Tensor.Empty(x.Shape, DType.Bool);
+        var r = Tensor.Uninitialized(x.Shape, DType.Bool); // the kernel writes every element
         Elementwise.Predicate<TOp>(x.DType == DType.Bool ? x.ConvertedTo(DType.Int64) : x, r);
         return r;
     }

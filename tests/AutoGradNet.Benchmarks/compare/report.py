@@ -109,6 +109,8 @@ def main():
         ["kernel / OS", f"{mach['kernel']} / {agn_info.get('os')}"],
         [".NET", f"{agn_info.get('dotnet')} (SDK {mach.get('dotnet_sdk')}), workstation GC, "
                  f"Vector512 accelerated: {agn_info.get('vector512_accelerated')}"],
+        ["GC setting", f"System.GC.LOHThreshold = {agn_info.get('loh_threshold', '?')} bytes in the benchmark app's runtimeconfig "
+                       "(arrays up to that size start in generation 0; see docs/performance.md, \"Memory\")"],
         ["PyTorch", f"{torch_info.get('torch')} (Debian python3-torch {pk.get('python3-torch')}), eager, "
                     f"CPU capability: {next((l.split(':')[1].strip() for l in torch_info.get('config', '').splitlines() if 'CPU capability' in l), '?')}"],
         ["numpy", f"{np_info.get('numpy')} (Debian python3-numpy {pk.get('python3-numpy')}), Python {np_info.get('python')}"],
