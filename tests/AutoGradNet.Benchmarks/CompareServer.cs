@@ -79,6 +79,9 @@ internal static class CompareServer
         var op = Str(r, "op", "");
         var reps = Int(r, "reps", 5);
         var warmup = Int(r, "warmup", 1);
+        // A first warm-up by time: .NET's tiered JIT keeps moving a small graph's many methods to optimized code for a
+        // few seconds (its tier-up delay restarts while new methods are still being called), so a few blocks are not enough.
+        var warmupSeconds = r.TryGetProperty("warmup_seconds", out var ws) ? ws.GetDouble() : 0;
         Parallelism.MaxThreads = Int(r, "threads", 1);
         w.WriteString("op", op);
         switch (op)
@@ -114,13 +117,13 @@ internal static class CompareServer
                 var variant = Str(r, "variant", "library");
                 var iters = Int(r, "iters", 1500);
                 var net = Cached($"w1/{variant}", () => new TutorialNetwork(variant == "composed"));
-                Time(w, reps, warmup, iters, net.Reset, () => net.Step(), allocations: true);
+                Time(w, reps, warmup, warmupSeconds, iters, net.Reset, () => net.Step(), allocations: true);
                 break;
             }
             case "w2":
             {
                 var mlp = Cached("w2", () => new MlpTraining());
-                Time(w, reps, warmup, Int(r, "steps", 10), null, () => mlp.Step(), allocations: true);
+                Time(w, reps, warmup, warmupSeconds, Int(r, "steps", 10), null, () => mlp.Step(), allocations: true);
                 break;
             }
             case "w2phases":
@@ -160,7 +163,7 @@ internal static class CompareServer
                 var chain = Cached($"w3/{string.Join('x', shape)}", () => new OpChain(shape));
                 var chains = Int(r, "chains", 10);
                 // A unit is one op: time per chain / 1000 (the chain's Sum and Backward included).
-                Time(w, reps, warmup, chains, null, () => chain.Run(), allocations: true, perUnitDivisor: OpChain.Ops);
+                Time(w, reps, warmup, warmupSeconds, chains, null, () => chain.Run(), allocations: true, perUnitDivisor: OpChain.Ops);
                 break;
             }
             case "w4":
@@ -168,7 +171,7 @@ internal static class CompareServer
                 var n = Int(r, "n", 256);
                 var dtype = Str(r, "dtype", "float32") == "float64" ? DType.Float64 : DType.Float32;
                 var mm = Cached($"w4/{n}/{dtype}", () => new SquareMatMul(n, dtype));
-                Time(w, reps, warmup, Int(r, "calls", 1), null, () => mm.Run());
+                Time(w, reps, warmup, 0, Int(r, "calls", 1), null, () => mm.Run());
                 w.WriteNumber("flops", mm.Flops);
                 break;
             }
@@ -178,12 +181,17 @@ internal static class CompareServer
     }
 
     /// <summary>
-    /// Runs <paramref name="warmup"/> blocks, then <paramref name="reps"/> timed blocks of <paramref name="units"/>
+    /// Runs blocks for <paramref name="warmupSeconds"/> seconds and then <paramref name="warmup"/> more, then <paramref name="reps"/> timed blocks of <paramref name="units"/>
     /// calls each, and writes <c>times</c>: seconds per unit (per call, divided by <paramref name="perUnitDivisor"/>).
     /// </summary>
-    private static void Time(Utf8JsonWriter w, int reps, int warmup, int units, Action? reset, Func<Tensor> unit,
+    private static void Time(Utf8JsonWriter w, int reps, int warmup, double warmupSeconds, int units, Action? reset, Func<Tensor> unit,
         bool allocations = false, int perUnitDivisor = 1)
     {
+        for (var clock = Stopwatch.StartNew(); clock.Elapsed.TotalSeconds < warmupSeconds;)
+        {
+            reset?.Invoke();
+            for (var i = 0; i < units; i++) GC.KeepAlive(unit());
+        }
         var times = new double[reps];
         var bytes = new double[reps];
         var gen2 = new int[reps];
