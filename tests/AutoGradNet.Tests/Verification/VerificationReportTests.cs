@@ -25,6 +25,8 @@ public class VerificationReportTests
         result.Passed.ShouldBeTrue(result.ToString());
         result.Inputs[0].HasGradientPath.ShouldBeFalse();
         result.ToString().ShouldContain("passed (9 entries, max absolute error 0, max relative error 0).\n  no gradient path: the recorded graph");
+        result.Inputs[0].ToString().ShouldBe("input 0, shape [3] (Float64): passed (9 entries, max absolute error 0, max relative error 0).\n" +
+            "  no gradient path: the recorded graph does not connect the output to this input, so the backward gives 0.\n");
     }
 
     [Fact]
@@ -146,6 +148,18 @@ public class VerificationReportTests
     }
 
     [Fact]
+    public void A_tensor_the_loss_does_not_depend_on_has_a_zero_gradient()
+    {
+        var (w, loss) = SumOfSquares();
+        var unused = Tensor.Ones([2]).RequireGrad();
+        var result = GradientComparison.For(loss).Add("w", w, Tensor.FromArray([2.0, 4, 6])).Add("unused", unused, Tensor.Zeros([2])).Compare();
+        result.Passed.ShouldBeTrue(result.ToString());
+        var wrong = GradientComparison.For(loss).Add("unused", unused, Tensor.Ones([2])).Compare()["unused"];
+        wrong.Passed.ShouldBeFalse();
+        wrong.AutogradAtWorst.ShouldBe(0);
+    }
+
+    [Fact]
     public void The_dictionary_form_checks_its_argument_and_uses_the_batch_size()
     {
         var (w, loss) = SumOfSquares();
@@ -190,14 +204,14 @@ public class VerificationReportTests
     public void The_relative_error_skips_elements_where_autograd_is_within_the_absolute_tolerance_of_0()
     {
         var w = Tensor.FromArray([1.0, 1, 1]).RequireGrad();
-        var loss = (w * Tensor.FromArray([0.0, 0.5, 1])).Sum(); // ∂/∂w = [0, 0.5, 1]
-        var zero = GradientComparison.For(loss).Add("w", w, Tensor.FromArray([0.5, 0.5, 1])).Compare()["w"];
+        var loss = (w * Tensor.FromArray([0.5, 1, 0])).Sum(); // ∂/∂w = [0.5, 1, 0]
+        var zero = GradientComparison.For(loss).Add("w", w, Tensor.FromArray([0.5, 1, 0.5])).Compare()["w"];
         zero.Passed.ShouldBeFalse();
         zero.MaxAbsoluteError.ShouldBe(0.5);
         zero.MaxRelativeError.ShouldBe(0); // the only error is where autograd's value is 0
 
         // Autograd's 0.5 does not exceed an absolute tolerance of 0.5: its relative error is not counted either.
-        var atTolerance = GradientComparison.For(loss).Tolerance(0.5, 0).Add("w", w, Tensor.FromArray([0.0, 1.5, 1])).Compare()["w"];
+        var atTolerance = GradientComparison.For(loss).Tolerance(0.5, 0).Add("w", w, Tensor.FromArray([1.5, 1, 0])).Compare()["w"];
         atTolerance.MaxAbsoluteError.ShouldBe(1);
         atTolerance.MaxRelativeError.ShouldBe(0);
     }
