@@ -314,6 +314,8 @@ def main():
     tp.add("## Issue 8's targets", "")
     tp.table(["target", "measured (ratio of medians)", "holds?"],
              [[t, m, "–" if h is None else ("**yes**" if h else "**no**")] for t, m, h in targets])
+    tp.add("Where the time goes in the workloads whose targets do not hold: [performance.md, "
+           "\"Where the time goes\"](performance.md#where-the-time-goes) (sampled profiles).", "")
     p.lines[target_index:target_index] = tp.lines
 
     # ------------------------------------------------------------------------------------------------ reproduce
