@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Numerics.Tensors;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace AutoGradNet.Kernels;
@@ -52,7 +51,7 @@ internal static unsafe partial class Gemm
         public Operand<T> At(int i, int j) => new(Data + (long)i * RowStride + (long)j * ColStride, RowStride, ColStride);
 
         /// <summary>The transpose, as a view.</summary>
-        public Operand<T> T_ => new(Data, ColStride, RowStride);
+        public Operand<T> Transposed => new(Data, ColStride, RowStride);
     }
 
     /// <summary>C (m×n, row stride ldc) = A (m×k) · B (k×n), using up to <paramref name="threads"/> threads.</summary>
@@ -69,10 +68,10 @@ internal static unsafe partial class Gemm
         switch (strategy)
         {
             case Strategy.Vector when n == 1:
-                MatrixVector(a, b.At(0, 0), b.RowStride, c, ldc, m, k);
+                MatrixVector(a, b.Data, b.RowStride, c, ldc, m, k);
                 break;
             case Strategy.Vector when m == 1:
-                MatrixVector(b.T_, a, a.ColStride, c, 1, n, k);
+                MatrixVector(b.Transposed, a.Data, a.ColStride, c, 1, n, k);
                 break;
             case Strategy.Vector:
             case Strategy.Small:
@@ -109,10 +108,9 @@ internal static unsafe partial class Gemm
     /// y[i·incY] = Σ_p X[i, p]·v[p·incV] for i &lt; rows: dot products when X's rows are contiguous, sums of scaled
     /// columns when its columns are, plain loops otherwise; each in blocks of <see cref="SumBlock"/> terms.
     /// </summary>
-    private static void MatrixVector<T>(Operand<T> x, Operand<T> vector, int incV, T* y, int incY, int rows, int k)
+    private static void MatrixVector<T>(Operand<T> x, T* v, int incV, T* y, int incY, int rows, int k)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var v = vector.Data;
         T[]? gathered = null;
         if (incV != 1 && k > 1)
         {
@@ -221,8 +219,8 @@ internal static unsafe partial class Gemm
     // ---------------------------------------------------------------- packed, blocked product
 
     /// <summary>
-    /// The BLIS loop nest around a micro-kernel. Work is split into <c>threads</c> bands of whole MR rows (when m is the
-    /// larger side) or NR columns; each thread packs its own panels, so threads share nothing but the operands.
+    /// The BLIS loop nest around a micro-kernel. Work is split into <c>threads</c> bands of whole MR rows or NR columns;
+    /// each thread packs its own panels, so threads share nothing but the operands.
     /// </summary>
     private static void Packed<T, TKernel>(Operand<T> a, Operand<T> b, T* c, int ldc, int m, int n, int k, int threads)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -105,7 +105,7 @@ internal static unsafe partial class Gemm
 
     /// <summary>Whether <see cref="TransposeInto"/> handles panels of this width on this machine.</summary>
     private static bool CanTranspose<T>(int width)
-        => Avx.IsSupported && (typeof(T) == typeof(float) ? width % 4 == 0 : typeof(T) == typeof(double) && width % 4 == 0);
+        => Avx.IsSupported && (typeof(T) == typeof(float) || typeof(T) == typeof(double)) && width % 4 == 0;
 
     /// <summary>
     /// The transposing copy: <paramref name="width"/> source lines of kc contiguous values each (line i at
