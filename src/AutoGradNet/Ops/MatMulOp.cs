@@ -56,25 +56,10 @@ internal sealed class MatMul : Node
         Tensor a = Saved(0), b = Saved(1);
         Tensor? ga = null, gb = null;
         if (NeedsGrad(0))
-            ga = IsColumnMajor(a) ? Transposed(Apply(b, Transposed(g))) : Apply(g, Transposed(b));
+            ga = IsColumnMajor(a) ? Apply(b, g.Transpose(-1, -2)).Transpose(-1, -2) : Apply(g, b.Transpose(-1, -2));
         if (NeedsGrad(1))
-            gb = IsColumnMajor(b) ? Transposed(Apply(Transposed(g), a)) : Apply(Transposed(a), g);
+            gb = IsColumnMajor(b) ? Apply(g.Transpose(-1, -2), a).Transpose(-1, -2) : Apply(a.Transpose(-1, -2), g);
         return [ga, gb];
-    }
-
-    /// <summary>
-    /// The transpose of the last two axes: recorded when this backward is itself recorded (createGraph), else a bare
-    /// view, which costs one small object instead of a permutation.
-    /// </summary>
-    private static Tensor Transposed(Tensor x)
-    {
-        if (GradMode.IsEnabled) return x.Transpose(-1, -2);
-        var rank = x.Rank;
-        var dims = x.Shape.Dims.ToArray();
-        var strides = x.StrideArray.ToArray();
-        (dims[rank - 2], dims[rank - 1]) = (dims[rank - 1], dims[rank - 2]);
-        (strides[rank - 2], strides[rank - 1]) = (strides[rank - 1], strides[rank - 2]);
-        return x.View(new Shape(dims), strides, x.StorageOffset);
     }
 
     /// <summary>Whether a matrix (the last two axes) lies column by column in storage, as a transpose of a contiguous one does.</summary>
