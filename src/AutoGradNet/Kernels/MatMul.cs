@@ -66,8 +66,7 @@ internal static class MatMul
             var lead = batch.Rank - (operand.Rank - 2);
             for (var i = 0; i < operand.Rank - 2; i++)
                 batchStrides[i + lead] = operand.Shape[i] == 1 ? 0 : operand.Strides[i];
-            // One "row" of length 1 per batch entry: the row offsets are the matrix starts.
-            return Strided.RowOffsets(new Shape([.. batch.Dims, 1]), [.. batchStrides, 0]);
+            return Strided.MatrixStarts(batch, batchStrides);
         }
     }
 

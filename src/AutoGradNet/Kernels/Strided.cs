@@ -32,6 +32,12 @@ internal static class Strided
         return offsets;
     }
 
+    /// <summary>
+    /// The offset of each matrix in a stack whose batch axes have shape <paramref name="batch"/> and strides
+    /// <paramref name="batchStrides"/>, in row-major batch order (one "row" of length 1 per matrix).
+    /// </summary>
+    public static int[] MatrixStarts(Shape batch, int[] batchStrides) => RowOffsets(new Shape([.. batch.Dims, 1]), [.. batchStrides, 0]);
+
     /// <summary>Copies <paramref name="src"/>, read through <paramref name="strides"/>, into contiguous <paramref name="dst"/> of <paramref name="shape"/>.</summary>
     public static void Gather<T>(ReadOnlySpan<T> src, int[] strides, Shape shape, Span<T> dst)
     {
@@ -68,7 +74,7 @@ internal static class Strided
     {
         var rank = shape.Rank;
         int rows = shape[rank - 2], cols = shape[rank - 1], colStride = strides[rank - 1];
-        var matrices = RowOffsets(new Shape([.. shape.Dims[..^2], 1]), [.. strides[..^2], 0]);
+        var matrices = MatrixStarts(new Shape(shape.Dims[..^2]), strides[..^2]);
         for (var m = 0; m < matrices.Length; m++)
         {
             var o = matrices[m];
