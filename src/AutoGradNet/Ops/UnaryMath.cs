@@ -167,7 +167,7 @@ internal static class ErfMath
     }
 
     /// <summary>e^(−a²) with the rounding error of a² compensated (a² = hi + lo exactly, e^(−lo) ≈ 1 − lo).</summary>
-    private static double ExpMinusSquare(double a)
+    internal static double ExpMinusSquare(double a)
     {
         var hi = a * a;
         var lo = Math.FusedMultiplyAdd(a, a, -hi);

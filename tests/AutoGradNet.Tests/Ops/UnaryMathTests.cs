@@ -1,3 +1,5 @@
+using System.Text.Json;
+using AutoGradNet.Ops;
 using AutoGradNet.Verification;
 using AutoGradNet.Tests.Reference;
 using static AutoGradNet.Tests.TestData;
@@ -175,6 +177,39 @@ public class UnaryMathTests
     {
         var x = Tensor.FromArray([1e-8, 0.01, 0.3, 1.1, 1.9, 2.49, 2.51, 3.3, 4.2, -3.7]);
         ShouldBeClose(x.Erf().ToArray(), [.. x.ToArray().Select(ErfBySeries)], 1e-15, 2e-15);
+    }
+
+    /// <summary>Inputs whose square rounds badly in float64, with erf and e^(−x²) from mpmath (generate_erf_reference.py).</summary>
+    private static (double X, double Erf, double ExpMinusSquare)[] MpmathErfCases()
+    {
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Reference/erf_reference.json")));
+        return [.. json.RootElement.GetProperty("cases").EnumerateArray().Select(c =>
+            (c.GetProperty("x").GetDouble(), c.GetProperty("erf").GetDouble(), c.GetProperty("exp_minus_square").GetDouble()))];
+    }
+
+    private static double Ulps(double actual, double expected) =>
+        Math.Abs(actual - expected) / (Math.BitIncrement(Math.Abs(expected)) - Math.Abs(expected));
+
+    [Fact]
+    public void Erf_compensates_the_rounding_of_x_squared_in_its_exponential()
+    {
+        // At these inputs x·x in float64 is off from x² by 0.4–0.5 ulp of x², so exp(−x·x) alone is wrong by up to
+        // ~8 ulp (x near 2.5); with the compensation e^(−x²) = exp(−hi)·(1 − lo) it stays within one.
+        var cases = MpmathErfCases();
+        cases.Length.ShouldBe(100);
+        var worst = cases.Max(c => Ulps(ErfMath.ExpMinusSquare(Math.Abs(c.X)), c.ExpMinusSquare));
+        worst.ShouldBeLessThanOrEqualTo(1.0, "worst error of e^(−x²) in ulps");
+        var uncompensated = cases.Max(c => Ulps(Math.Exp(-c.X * c.X), c.ExpMinusSquare));
+        uncompensated.ShouldBeGreaterThan(3.0, "the cases should be ones where the rounding of x² matters");
+    }
+
+    [Fact]
+    public void Erf_is_within_a_few_ulp_of_mpmath_in_both_branches()
+    {
+        var cases = MpmathErfCases();
+        var y = Tensor.FromArray([.. cases.Select(c => c.X)]).Erf().ToArray();
+        var errors = cases.Select((c, i) => Ulps(y[i], c.Erf)).ToArray();
+        errors.Max().ShouldBeLessThanOrEqualTo(8.0, $"worst error of erf in ulps; mean {errors.Average():F2}");
     }
 
     [Theory]
