@@ -14,7 +14,11 @@ internal static class Checks
         }
     }
 
-    /// <summary>A null operand's message: most often it is a <c>.Grad</c> that was never filled.</summary>
+    /// <summary>
+    /// A null operand's message: most often it is a <c>.Grad</c> that was never filled. Called where a user's tensor
+    /// arrives (static methods, operators, other-tensor parameters); an op's input that is always <c>this</c> or a tensor
+    /// an op made needs no check, and the nullable annotations keep internal callers to that.
+    /// </summary>
     public static void NotNull(Tensor? t, string op, string which)
     {
         if (t is null)

@@ -84,7 +84,6 @@ internal static class Unary<TFn> where TFn : struct, IUnaryFunction
     /// <summary>f(x); an Int64 or Bool input is computed in Float64, as PyTorch computes it in its default float type.</summary>
     public static Tensor Apply(Tensor x)
     {
-        Checks.NotNull(x, TFn.Name, "input");
         x = Promotion.ToFloating(x);
         var y = Tensor.Uninitialized(x.Shape, x.DType); // the kernel writes every element
         Dispatch.Run(x.DType, new Kernel(x, y));

@@ -25,7 +25,6 @@ internal sealed class Gather : Node
 
     public static Tensor Apply(Tensor x, int axis, Tensor index, string op = "Gather")
     {
-        Checks.NotNull(x, op, "input");
         IndexChecks.Int64(index, op, "index");
         var a = x.Shape.NormalizeAxis(axis, op);
         IndexChecks.SameRank(index, x, op, "input");
@@ -69,7 +68,6 @@ internal sealed class ScatterAdd : Node
     public static Tensor Apply(Tensor x, int axis, Tensor index, Tensor source)
     {
         const string op = "ScatterAdd";
-        Checks.NotNull(x, op, "input");
         IndexChecks.Int64(index, op, "index");
         Checks.NotNull(source, op, "source");
         if (x.DType != source.DType)

@@ -23,7 +23,6 @@ internal sealed class Prod : Node
     /// <summary>The product; Bool counts as Int64, Int64 stays Int64 (as in PyTorch); an empty slice gives 1.</summary>
     public static Tensor Apply(Tensor x, ReadOnlySpan<int> axes, bool keepDim)
     {
-        Checks.NotNull(x, "Prod", "input");
         if (x.DType == DType.Bool) x = x.ConvertedTo(DType.Int64);
         var spec = ReductionAxes.Of(x.Shape, axes, keepDim, "Prod");
         var empty = false;

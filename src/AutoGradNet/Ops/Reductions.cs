@@ -56,7 +56,6 @@ internal sealed class Sum(Tensor x, ReductionAxes axes) : Node(x)
     /// <summary>The sum; Bool counts as Int64 (the number of true elements), as in PyTorch.</summary>
     public static Tensor Apply(Tensor x, ReadOnlySpan<int> axes, bool keepDim, string op = "Sum")
     {
-        Checks.NotNull(x, op, "input");
         if (x.DType == DType.Bool) x = x.ConvertedTo(DType.Int64);
         var spec = ReductionAxes.Of(x.Shape, axes, keepDim, op);
         Tensor r;
@@ -97,7 +96,6 @@ internal sealed class Max : Node
     /// <param name="op">The method the user called (<c>Max</c>, or <c>Min</c>, which negates around this op), for messages.</param>
     public static Tensor Apply(Tensor x, ReadOnlySpan<int> axes, bool keepDim, string op = "Max")
     {
-        Checks.NotNull(x, op, "input");
         if (x.DType == DType.Bool) throw new ArgumentException($"{op}: not defined for Bool tensors (shape {x.Shape}); use Any() or All(), or convert with .To(DType.Int64).");
         var spec = ReductionAxes.Of(x.Shape, axes, keepDim, op);
         for (var i = 0; i < spec.Mask.Length; i++)

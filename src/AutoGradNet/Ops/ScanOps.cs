@@ -16,7 +16,6 @@ internal sealed class CumSum(Tensor x, int axis, bool reverse) : Node(x)
     /// <summary>The running sum; Bool counts as Int64 (as in PyTorch).</summary>
     public static Tensor Apply(Tensor x, int axis, bool reverse = false, string op = "CumSum")
     {
-        Checks.NotNull(x, op, "input");
         if (x.DType == DType.Bool) x = x.ConvertedTo(DType.Int64);
         var a = ScanAxis(x, axis, op);
         var r = Tensor.Empty(x.Shape, x.DType);
@@ -56,7 +55,6 @@ internal sealed class CumProd : Node
     /// <summary>The running product; Bool counts as Int64 (as in PyTorch).</summary>
     public static Tensor Apply(Tensor x, int axis, string op = "CumProd")
     {
-        Checks.NotNull(x, op, "input");
         if (x.DType == DType.Bool) x = x.ConvertedTo(DType.Int64);
         var a = CumSum.ScanAxis(x, axis, op);
         var r = Tensor.Empty(x.Shape, x.DType);

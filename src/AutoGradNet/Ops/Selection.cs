@@ -71,7 +71,6 @@ internal static class Compare
 
     public static Tensor Test<TOp>(Tensor x, string op) where TOp : IPredicateOp
     {
-        Checks.NotNull(x, op, "input");
         var r = Tensor.Uninitialized(x.Shape, DType.Bool); // the kernel writes every element
         Elementwise.Predicate<TOp>(x.DType == DType.Bool ? x.ConvertedTo(DType.Int64) : x, r);
         return r;

@@ -161,7 +161,6 @@ internal static class SortOps
 
     private static void CheckOrderable(Tensor x, string op)
     {
-        Checks.NotNull(x, op, "input");
         if (x.DType == DType.Bool)
             throw new ArgumentException($"{op}: not defined for Bool tensors (shape {x.Shape}); convert with .To(DType.Int64) first.");
     }

@@ -107,7 +107,6 @@ internal sealed class Pow : Node
 
     public static Tensor Apply(Tensor x, double p)
     {
-        Checks.NotNull(x, "Pow", "input");
         x = Promotion.ToFloating(x);
         var r = Tensor.Empty(x.Shape, x.DType);
         Elementwise.Unary<PowOp>(x, r, p);
@@ -141,7 +140,6 @@ internal sealed class Clone(Tensor x) : Node(x)
 {
     public static Tensor Apply(Tensor x)
     {
-        Checks.NotNull(x, "Clone", "input");
         var r = Tensor.Empty(x.Shape, x.DType);
         Elementwise.CopyInto(x, r);
         return Graph.Record(r, x, static (x, _) => new Clone(x));
