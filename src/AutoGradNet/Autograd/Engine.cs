@@ -255,7 +255,7 @@ internal static class Engine
                         {
                             // Made by this pass and held by nothing else: stored as is when it is a whole contiguous
                             // buffer, else copied to one (a pooled buffer, while g's own goes back to the pool below).
-                            var stored = g.IsContiguous && g.StorageOffset == 0 && g.Size == g.Storage.Data.Length ? g : DenseCopy(g);
+                            var stored = g.IsContiguous && g.Size == g.Storage.Data.Length ? g : DenseCopy(g);
                             tensor.Grad = stored;
                             stored.Storage.Escaped = true;
                             continue;
@@ -319,14 +319,14 @@ internal static class Engine
 
     /// <summary>
     /// <paramref name="existing"/> + <paramref name="g"/>: written into <paramref name="existing"/> when it is a whole
-    /// contiguous buffer of this pass that only its one slot holds and no user code has seen (the same values as the
+    /// contiguous buffer (contiguous and as long as its storage, so it starts at offset 0) of this pass that only its one slot holds and no user code has seen (the same values as the
     /// out-of-place sum, without a new tensor), else a new tensor.
     /// </summary>
     private static Tensor AddInto(Tensor existing, Tensor g, object? pass)
     {
         var s = existing.Storage;
         if (pass is null || !ReferenceEquals(s.Pass, pass) || s.PassRefs != 1 || s.Escaped || !existing.IsContiguous
-            || existing.StorageOffset != 0 || existing.Size != s.Data.Length || existing.Shape != g.Shape
+            || existing.Size != s.Data.Length || existing.Shape != g.Shape
             || existing.DType != g.DType || !existing.DType.IsFloatingPoint() || ReferenceEquals(g.Storage, s))
         {
             return existing + g;

@@ -70,12 +70,18 @@ internal static class Elementwise
     {
         public void Run<T>() where T : unmanaged
         {
-            var src = Expand<T>(x, target.Shape);
             if (target.IsContiguous)
             {
-                src.CopyTo(target.AsSpan<T>());
+                var dst = target.AsSpan<T>();
+                // A strided or broadcast source is gathered straight into the target, without a dense copy in between;
+                // a source sharing the target's storage is read whole first (Expand copies it), as below.
+                if ((x.IsContiguous && x.Shape == target.Shape) || ReferenceEquals(x.Storage, target.Storage) || dst.IsEmpty)
+                    Expand<T>(x, target.Shape).CopyTo(dst);
+                else
+                    Strided.Gather(x.StorageSpan<T>(), x.BroadcastStrides(target.Shape), target.Shape, dst);
                 return;
             }
+            var src = Expand<T>(x, target.Shape);
             // Expand returns the storage itself only for a contiguous source of the target's shape; if that storage is
             // the target's (x.T.CopyFrom(x)), read it whole before the strided writes begin.
             if (ReferenceEquals(x.Storage, target.Storage) && x.IsContiguous && x.Shape == target.Shape) src = src.ToArray();

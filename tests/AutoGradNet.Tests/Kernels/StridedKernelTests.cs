@@ -288,6 +288,67 @@ public class StridedKernelTests
     }
 
     [Theory]
+    [MemberData(nameof(AllDTypes))]
+    public void A_contiguous_target_takes_any_source_gathered_straight_in_also_from_its_own_storage(DType dtype)
+    {
+        foreach (var n in Lengths)
+        {
+            foreach (var (sourceName, source) in new[]
+            {
+                ("contiguous", AnyValues(n, [3, n], dtype)),
+                ("transposed", AnyValues(n, [n, 3], dtype).T),
+                ("broadcast row", AnyValues(n, [n], dtype)),
+                ("broadcast column", AnyValues(n, [3, 1], dtype)),
+                ("stepped", AnyValues(n, [3, 2 * n], dtype).Slice(1, 1, 2 * n, 2)),
+            })
+            {
+                var target = Tensor.Zeros([3, n], dtype);
+                target.CopyFrom(source);
+                ShouldMatch(target, new Shape(3, n), i => At(source, i), $"{dtype} n={n} {sourceName} → contiguous");
+                ShouldMatch(source.Expand(3, n).Clone(), new Shape(3, n), i => At(source, i), $"{dtype} n={n} {sourceName} clone");
+            }
+
+            // The source is a view of the target's own storage: it must be read whole before any element is written.
+            var square = AnyValues(n, [n, n], dtype);
+            var original = square.Clone();
+            square.CopyFrom(square.T);
+            ShouldMatch(square, new Shape(n, n), i => original.ItemAt(i[1], i[0]), $"{dtype} n={n} x ← xᵀ");
+            if (n > 0)
+            {
+                var rows = AnyValues(n + 1, [3, n], dtype);
+                var firstRow = rows.Clone().Select(0, 0);
+                rows.CopyFrom(rows.Select(0, 0));
+                ShouldMatch(rows, new Shape(3, n), i => firstRow.ItemAt(i[1]), $"{dtype} n={n} x ← its first row, broadcast");
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(FloatDTypes))]
+    public void Tensor_scalar_arithmetic_on_strided_and_broadcast_inputs_matches_a_naive_loop(DType dtype)
+    {
+        const double c = 3.0;
+        foreach (var n in Lengths)
+        {
+            foreach (var (name, x) in new[]
+            {
+                ("transposed", Values(n, [n, 3], dtype, nonZero: true).T),
+                ("stepped", Values(n + 1, [3, 2 * n], dtype, nonZero: true).Slice(1, 1, 2 * n, 2)),
+                ("broadcast row", Values(n + 2, [n], dtype, nonZero: true).Expand(3, n)),
+                ("broadcast scalar", Values(n + 3, [], dtype, nonZero: true).Expand(3, n)),
+            })
+            {
+                var shape = new Shape(3, n);
+                ShouldMatch(x + c, shape, i => Reference('+', At(x, i), c, dtype), $"{dtype} n={n} {name} + c");
+                ShouldMatch(c - x, shape, i => Reference('-', c, At(x, i), dtype), $"{dtype} n={n} c - {name}");
+                ShouldMatch(x * c, shape, i => Reference('*', At(x, i), c, dtype), $"{dtype} n={n} {name} * c");
+                ShouldMatch(c / x, shape, i => Reference('/', c, At(x, i), dtype), $"{dtype} n={n} c / {name}");
+                ShouldMatch(x / c, shape, i => Reference('/', At(x, i), c, dtype), $"{dtype} n={n} {name} / c");
+            }
+        }
+    }
+
+    [Theory]
     [MemberData(nameof(NumericDTypes))]
     public void Sum_and_Max_over_each_axis_of_a_transposed_input_match_a_naive_loop(DType dtype)
     {
