@@ -54,5 +54,15 @@ internal static class BufferPool
         lock (Gate) return Free.TryGetValue((typeof(T), length), out var stack) ? stack.Count : 0;
     }
 
+    /// <summary>Empties the pool (tests that need to know its whole content).</summary>
+    internal static void Clear()
+    {
+        lock (Gate)
+        {
+            Free.Clear();
+            _totalBytes = 0;
+        }
+    }
+
     private static long Bytes(Array array) => (long)array.Length * (array is double[] ? sizeof(double) : array is float[] ? sizeof(float) : 1);
 }

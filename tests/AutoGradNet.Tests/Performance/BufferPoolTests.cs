@@ -62,6 +62,23 @@ public class BufferPoolTests
         }
     }
 
+    [Fact]
+    public void The_pool_keeps_at_most_64_MB_and_a_buffer_that_fills_it_exactly_is_kept()
+    {
+        BufferPool.Clear();
+        const int doubles4MB = 1 << 19, floats4MB = 1 << 20;
+        for (var i = 0; i < 8; i++) BufferPool.Return(new double[doubles4MB]); // 32 MB
+        for (var i = 0; i < 8; i++) BufferPool.Return(new float[floats4MB]);   // 32 MB more: exactly 64 MB
+        BufferPool.CountOf<double>(doubles4MB).ShouldBe(8);
+        BufferPool.CountOf<float>(floats4MB).ShouldBe(8, "the buffer that brings the pool to exactly 64 MB");
+        BufferPool.Return(new double[2048]);
+        BufferPool.CountOf<double>(2048).ShouldBe(0, "16 KB past the budget");
+        BufferPool.TryRent<float>(floats4MB).ShouldNotBeNull();
+        BufferPool.Return(new double[2048]);
+        BufferPool.CountOf<double>(2048).ShouldBe(1, "lending 4 MB made room");
+        BufferPool.Clear();
+    }
+
     private static int Count(Array array, int length) => array is double[] ? BufferPool.CountOf<double>(length) : BufferPool.CountOf<float>(length);
 
     private static void Drain(Array kind, int length)
