@@ -1,3 +1,5 @@
+using AutoGradNet.Ops;
+
 namespace AutoGradNet.Tests.Performance;
 
 /// <summary>
@@ -91,6 +93,35 @@ public class FusedBackwardTests
         var big = Tensor.Full([2000], 2.0, DType.Float64).RequireGrad();
         (big / big.Detach()).Sum().Backward();
         big.Grad!.ToArray().ShouldAllBe(v => v == 0.5);
+    }
+
+    [Fact]
+    public void The_one_pass_form_applies_up_to_1024_contiguous_elements_of_one_float_dtype_and_computes_only_what_is_needed()
+    {
+        static Tensor Of(int n, DType dtype, double value) => Tensor.Full([n], value, dtype);
+        foreach (var dtype in new[] { DType.Float64, DType.Float32 })
+        {
+            var (g, a, b) = (Of(1024, dtype, 3), Of(1024, dtype, 1), Of(1024, dtype, 2));
+            FusedBackward.TryDiv(g, a, b, needA: true, needB: false, out var ga, out var gb).ShouldBeTrue($"{dtype}, 1024 elements");
+            ga!.ToArray().ShouldAllBe(v => v == 1.5);
+            gb.ShouldBeNull("b's gradient was not asked for");
+            FusedBackward.TryDiv(g, a, b, needA: false, needB: true, out ga, out gb).ShouldBeTrue();
+            ga.ShouldBeNull("a's gradient was not asked for");
+            gb!.ToArray().ShouldAllBe(v => v == -0.75); // −3·1 / (2·2)
+            FusedBackward.TryScalarDiv(g, b, 5).ShouldNotBeNull().ToArray().ShouldAllBe(v => v == -3.75); // 3·(−5) / (2·2)
+
+            var (g1025, a1025, b1025) = (Of(1025, dtype, 3), Of(1025, dtype, 1), Of(1025, dtype, 2));
+            FusedBackward.TryDiv(g1025, a1025, b1025, true, true, out ga, out gb).ShouldBeFalse("1025 elements take the tensor-op form");
+            (ga, gb).ShouldBe((null, null));
+            FusedBackward.TryScalarDiv(g1025, b1025, 5).ShouldBeNull();
+        }
+        // A gradient of another dtype than the operands (a hook may return one), another shape, or a strided operand.
+        var g64 = Tensor.Full([8], 3.0);
+        var a32 = Tensor.Full([8], 1.0, DType.Float32);
+        FusedBackward.TryDiv(g64, a32, a32, true, true, out _, out _).ShouldBeFalse("Float64 gradient, Float32 operands");
+        FusedBackward.TryScalarDiv(g64, a32, 5).ShouldBeNull();
+        FusedBackward.TryScalarDiv(g64, Tensor.Full([4], 1.0), 5).ShouldBeNull("another shape");
+        FusedBackward.TryScalarDiv(Tensor.Full([2, 2], 1.0), Tensor.Full([2, 2], 1.0).T, 5).ShouldBeNull("a transposed operand");
     }
 
     [Fact]
