@@ -193,7 +193,7 @@ internal static class Engine
                 for (var i = 0; i < edges.Length; i++)
                 {
                     var edge = edges[i];
-                    var g = i < inputGrads.Length ? inputGrads[i] : null;
+                    var g = inputGrads[i]; // one per edge: built-in nodes return that many, and CustomFunctionNode checks it
                     if (g is not null && edge.IsActive)
                     {
                         g = ReduceToShape(g, edge.Shape, node, i);
