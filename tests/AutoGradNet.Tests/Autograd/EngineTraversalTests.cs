@@ -42,6 +42,27 @@ public class EngineTraversalTests
     }
 
     [Fact]
+    public void A_requested_intermediate_that_no_gradient_reaches_is_unused()
+    {
+        var x = Tensor.FromArray([0.5, -1.0]).RequireGrad();
+        var h = x.Exp();
+        var blocked = h.Exp();
+        var loss = (new Blocks().Apply(blocked) + h * 2.0).Sum();
+        var grads = AutoGrad.Grad(loss, [blocked, h], allowUnused: true);
+        grads[0].ToArray().ShouldBe([0.0, 0.0]);
+        grads[1].ToArray().ShouldBe([2.0, 2.0]);
+    }
+
+    [Fact]
+    public void The_hooks_of_a_requested_intermediate_run_before_its_gradient_is_returned()
+    {
+        var x = Tensor.FromArray([0.5, -1.0]).RequireGrad();
+        var h = x.Exp();
+        h.RegisterHook(g => g * 10.0);
+        AutoGrad.Grad((h * h).Sum(), [h])[0].ToArray().ShouldBe(h.ToArray().Select(v => 20 * v).ToArray());
+    }
+
+    [Fact]
     public void AutoGrad_Grad_releases_the_nodes_it_ran_unless_the_graph_is_retained()
     {
         var x = Tensor.FromArray([0.5, -1.0]).RequireGrad();
