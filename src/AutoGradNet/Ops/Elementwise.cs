@@ -30,7 +30,10 @@ internal interface IUnaryFunction
     /// <summary>Which of x and y the derivative reads.</summary>
     static abstract Saves Saves { get; }
 
-    /// <summary>y = f(x), elementwise.</summary>
+    /// <summary>
+    /// y = f(x), elementwise. <paramref name="y"/> may be <paramref name="x"/> itself (a strided input is gathered into the
+    /// result and computed in place), so each y[i] may depend on x[i] only and must be written after x[i] is read.
+    /// </summary>
     static abstract void Forward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>;
 
     /// <summary>∂L/∂x = g · f′(x), from g = ∂L/∂y, the input x and the output y (each null unless saved).</summary>
@@ -92,7 +95,18 @@ internal static class Unary<TFn> where TFn : struct, IUnaryFunction
 
     private readonly struct Kernel(Tensor x, Tensor y) : IKernel
     {
-        public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T> => TFn.Forward(x.Dense<T>(), y.AsSpan<T>());
+        public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            var ys = y.AsSpan<T>();
+            if (x.IsContiguous || ys.IsEmpty)
+            {
+                TFn.Forward(x.Dense<T>(), ys);
+                return;
+            }
+            // A strided input is gathered into the result and computed in place: one buffer, not a copy and a result.
+            Strided.Gather(x.StorageSpan<T>(), x.StrideArray, x.Shape, ys);
+            TFn.Forward((ReadOnlySpan<T>)ys, ys);
+        }
     }
 }
 
