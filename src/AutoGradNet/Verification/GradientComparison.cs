@@ -118,9 +118,9 @@ public sealed class GradientComparison
         for (var i = 0; i < results.Length; i++)
         {
             var (name, _, hand) = _entries[i];
-            var handValues = Float64(hand);
+            var handValues = hand.ToArray();
             if (_convention == GradientConvention.DescentDirection) handValues = Array.ConvertAll(handValues, v => -v);
-            results[i] = new TensorGradientComparison(name, handValues, hand.Shape, Float64(grads[i]), grads[i].Shape,
+            results[i] = new TensorGradientComparison(name, handValues, hand.Shape, grads[i].ToArray(), grads[i].Shape,
                 _absoluteTolerance, _relativeTolerance, _batchSize, _convention);
         }
         return new GradientComparisonResult(results, _convention);
@@ -199,8 +199,6 @@ public sealed class GradientComparison
             }
         }
     }
-
-    private static double[] Float64(Tensor t) => t.DType == DType.Float64 ? t.ToArray() : t.ConvertedTo(DType.Float64).ToArray();
 }
 
 /// <summary>How one tensor's hand-derived gradient compares with autograd's, and the slip when they differ.</summary>

@@ -5,15 +5,18 @@ namespace AutoGradNet.Verification;
 /// <summary>Index and number formatting shared by the verification reports.</summary>
 internal static class Indices
 {
-    /// <summary>The row-major multi-dimensional index of element <paramref name="flat"/> of <paramref name="shape"/>.</summary>
+    /// <summary>
+    /// The row-major multi-dimensional index of element <paramref name="flat"/> of <paramref name="shape"/>, which has that
+    /// element (so no axis has length 0).
+    /// </summary>
     public static int[] Unravel(int flat, Shape shape)
     {
         var index = new int[shape.Rank];
         for (var axis = shape.Rank - 1; axis >= 0; axis--)
         {
             var n = shape[axis];
-            index[axis] = n == 0 ? 0 : flat % n;
-            flat = n == 0 ? 0 : flat / n;
+            index[axis] = flat % n;
+            flat /= n;
         }
         return index;
     }
