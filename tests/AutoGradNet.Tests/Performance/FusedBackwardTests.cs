@@ -125,6 +125,29 @@ public class FusedBackwardTests
     }
 
     [Fact]
+    public void Division_backward_at_1024_elements_allocates_only_its_results()
+    {
+        // One pass writes the results: a / b's two gradients or c / x's one, 8 KB each. The tensor-op form would also
+        // allocate its intermediates (b·b, −g, −g·a; x·x, g·(−c)): 40 KB and 24 KB.
+        const int n = 1024, bytes = n * sizeof(double);
+        var g = Tensor.Ones([n]);
+        var a = Tensor.Uniform([n], 1, 2, 1).RequireGrad();
+        var b = Tensor.Uniform([n], 1, 2, 2).RequireGrad();
+        var divide = (a / b).GradFn!;
+        var scalarDivide = (3.0 / b).GradFn!;
+        using var unrecorded = Tensor.NoGrad(); // as the engine runs a backward without createGraph
+        divide.RunBackward(g); // JIT and first-use allocations out of the way
+        scalarDivide.RunBackward(g);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        divide.RunBackward(g);
+        (GC.GetAllocatedBytesForCurrentThread() - before).ShouldBeLessThan(3 * bytes, "a / b");
+        before = GC.GetAllocatedBytesForCurrentThread();
+        scalarDivide.RunBackward(g);
+        (GC.GetAllocatedBytesForCurrentThread() - before).ShouldBeLessThan(2 * bytes, "c / x");
+    }
+
+    [Fact]
     public void Second_derivatives_of_division_still_record_the_rule()
     {
         var a = Tensor.FromArray([1.0, 2, 3]).RequireGrad();
