@@ -114,7 +114,10 @@ public sealed class ChainRuleTrace
     /// <summary>∂L/∂(traced tensor).</summary>
     public Tensor LeafGradient { get; }
 
-    /// <summary>How many distinct paths lead from the output to the traced tensor (their contributions add up).</summary>
+    /// <summary>
+    /// How many distinct paths lead from the output to the traced tensor (their contributions add up); a count past
+    /// <see cref="long.MaxValue"/> (64 levels of branching) is given as <see cref="long.MaxValue"/>.
+    /// </summary>
     public long PathCount { get; }
 
     /// <summary>Up to <see cref="MaxListedPaths"/> paths, each a list of step indices from the output toward the traced tensor.</summary>
@@ -169,7 +172,7 @@ public sealed class ChainRuleTrace
         for (var i = steps.Count - 1; i >= 0; i--)
         {
             counts[i] = steps[i].ReachesLeaf ? 1 : 0;
-            foreach (var j in steps[i].Next) counts[i] = checked(counts[i] + counts[j]);
+            foreach (var j in steps[i].Next) counts[i] = counts[j] > long.MaxValue - counts[i] ? long.MaxValue : counts[i] + counts[j];
         }
         return steps.Count == 0 ? 1 : counts[0];
     }

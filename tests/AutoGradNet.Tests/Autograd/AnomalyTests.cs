@@ -86,6 +86,18 @@ public class AnomalyTests
     }
 
     [Fact]
+    public void When_several_inputs_came_in_with_NaN_the_first_is_named()
+    {
+        var x = Tensor.FromArray([double.NaN, 1.0]).RequireGrad();
+        var y = Tensor.FromArray([2.0, double.NaN]);
+        using (AnomalyMode.Enable())
+        {
+            Should.Throw<AnomalyException>(() => x + y).Message.ShouldEndWith(
+                "Its input 0 (shape [2]) already contained NaN, from outside the recorded graph (a leaf or a constant).");
+        }
+    }
+
+    [Fact]
     public void The_forward_check_can_be_turned_off_leaving_the_backward_check()
     {
         var x = Tensor.FromArray([-1.0]).RequireGrad();
@@ -106,6 +118,7 @@ public class AnomalyTests
             AnomalyMode.ChecksInfinity.ShouldBeTrue();
         }
         AnomalyMode.IsEnabled.ShouldBeFalse();
+        AnomalyMode.ChecksInfinity.ShouldBeFalse();
     }
 
     [Fact]

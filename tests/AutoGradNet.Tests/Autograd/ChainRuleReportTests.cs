@@ -36,4 +36,49 @@ public class ChainRuleReportTests
         text.ShouldContain(": 13 nodes, 16 paths (their contributions add up).\n");
         text.ShouldEndWith($"    ... and {16 - ChainRuleTrace.MaxListedPaths} more\n");
     }
+
+    [Fact]
+    public void A_path_count_past_the_range_of_long_is_given_as_its_maximum()
+    {
+        // 70 levels of h ← eʰ + sin h: 2⁷⁰ paths.
+        var x = Tensor.FromArray([0.1]).RequireGrad();
+        var h = x;
+        for (var i = 0; i < 70; i++) h = (h.Exp() + h.Sin()) * 0.1;
+        var trace = ChainRule.Trace(h.Sum(), x);
+        trace.PathCount.ShouldBe(long.MaxValue);
+        trace.Paths.Count.ShouldBe(ChainRuleTrace.MaxListedPaths);
+    }
+
+    [Fact]
+    public void Multi_line_gradients_stay_indented_and_several_next_steps_are_listed()
+    {
+        var x = Tensor.FromArray(new double[,] { { 1, 2 }, { 3, 4 } }).RequireGrad();
+        var h = x * 2.0;
+        var text = ChainRule.Trace((h.Exp() + h).Sum(), x).ToString();
+        // h's gradient is 2×2: its second printed row is indented under the first.
+        var gLine = text.Split('\n').First(l => l.StartsWith("    g:    tensor([[", StringComparison.Ordinal));
+        var rows = text.Split('\n').SkipWhile(l => l != gLine).Take(2).ToArray();
+        rows[1].ShouldStartWith("                  [", customMessage: text);
+        text.ShouldContain("    to:   [2], [3]\n"); // the Add sends its gradient to Exp and to h's Mul
+        text.ShouldContain("the traced tensor");
+    }
+
+    [Fact]
+    public void A_trace_to_an_intermediate_marks_the_step_that_reaches_it()
+    {
+        var x = Tensor.FromArray([1.0, 2.0]).RequireGrad();
+        var h = x.Exp();
+        var trace = ChainRule.Trace((h * 3).Sum(), h, name: "h");
+        trace.Steps[1].ReachesLeaf.ShouldBeTrue();
+        trace.PathCount.ShouldBe(1);
+        trace.ToString().ShouldContain("Sum[0] -> Mul[1] -> h\n");
+    }
+
+    [Fact]
+    public void Null_arguments_are_refused_by_name()
+    {
+        var x = Tensor.FromArray([1.0]).RequireGrad();
+        Should.Throw<ArgumentNullException>(() => ChainRule.Trace(null!, x)).ParamName.ShouldBe("output");
+        Should.Throw<ArgumentNullException>(() => ChainRule.Trace(x.Sum(), null!)).ParamName.ShouldBe("leaf");
+    }
 }
