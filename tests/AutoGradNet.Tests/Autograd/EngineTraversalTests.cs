@@ -98,20 +98,22 @@ public class EngineTraversalTests
     [Fact]
     public void A_pass_that_failed_half_way_leaves_nothing_behind_for_the_next_one()
     {
-        // Two consumers of h: the hook on the second one to run throws, after the first has sent h's node its gradient. The
-        // next pass through the same graph must not see that gradient again, nor the leaf gradients of the failed pass.
+        // Three consumers of h: the hook on the second one to run throws, after the first has sent h's node its gradient and
+        // while the third waits to run. The next pass through the same graph must not see that gradient again, nor the
+        // waiting node, nor the leaf gradients of the failed pass.
         var x = Tensor.FromArray([0.5, -1.0]).RequireGrad();
         var h = x.Exp();
-        var (a, b) = (h * 2.0, h * 3.0);
+        var (a, b, c) = (h * 2.0, h * 3.0, h * 4.0);
         var calls = 0;
         Func<Tensor, Tensor?> failSecondCall = g => ++calls == 2 ? throw new InvalidOperationException("hook failed") : g;
         a.RegisterHook(failSecondCall);
         b.RegisterHook(failSecondCall);
-        var loss = (a + b + x).Sum();
+        c.RegisterHook(failSecondCall); // one of the three is still waiting to run when the second throws
+        var loss = (a + b + c + x).Sum();
         Should.Throw<InvalidOperationException>(() => loss.Backward()).Message.ShouldBe("hook failed");
         x.Grad.ShouldBeNull();
         loss.Backward();
-        x.Grad!.ToArray().ShouldBe(x.ToArray().Select(v => 5 * Math.Exp(v) + 1).ToArray(), 1e-14);
+        x.Grad!.ToArray().ShouldBe(x.ToArray().Select(v => 9 * Math.Exp(v) + 1).ToArray(), 1e-14);
         var y = x.Tanh().Sum();
         x.Grad = null;
         y.Backward();

@@ -30,6 +30,38 @@ public class EngineOwnershipTests
     }
 
     [Fact]
+    public void A_nested_backward_on_the_general_path_delivers_retained_gradients_and_releases_what_it_ran()
+    {
+        // h = eˣ is retained. The outer pass over 2h claims h's node; the hook's nested pass over 3h then takes the general
+        // path. Retaining the graph, it adds its 3 to h.Grad; not retaining it, it frees h's node, which the outer pass
+        // then reaches: as in PyTorch, that is a backward through a freed graph.
+        foreach (var retain in new[] { true, false })
+        {
+            var x = Tensor.FromArray([0.5, -1.0]).RequireGrad();
+            var h = x.Exp();
+            h.RetainGrad();
+            var inner = (h * 3.0).Sum();
+            var outer = h * 2.0;
+            outer.RegisterHook(g =>
+            {
+                inner.Backward(retainGraph: retain);
+                return g;
+            });
+            if (retain)
+            {
+                outer.Sum().Backward();
+                h.Grad!.ToArray().ShouldBe([5.0, 5.0]);
+                x.Grad!.ToArray().ShouldBe(h.ToArray().Select(v => 5 * v).ToArray(), 1e-15);
+            }
+            else
+            {
+                Should.Throw<InvalidOperationException>(() => outer.Sum().Backward()).Message
+                    .ShouldStartWith("ExpBackward: trying to backward through the graph a second time");
+            }
+        }
+    }
+
+    [Fact]
     public void Concurrent_backwards_through_one_retained_graph_all_get_the_right_gradient()
     {
         var x = Tensor.FromArray([0.5, 1.5, -1.0]).RequireGrad();
