@@ -13,16 +13,14 @@ internal sealed class MatMul : Node
 {
     private MatMul(Tensor a, Tensor b) : base(a, b) => Save(a, b);
 
+    /// <summary>
+    /// a @ b for operands of rank 2 or more whose dtypes and inner dimensions <see cref="Tensor.MatMul"/> has checked (the
+    /// backward's products match by construction: a hook cannot change a gradient's shape or dtype).
+    /// </summary>
     public static Tensor Apply(Tensor a, Tensor b)
     {
-        Checks.SameDType(a, b, "MatMul");
         if (!a.DType.IsFloatingPoint())
             throw new ArgumentException($"MatMul: only floating-point tensors are supported, got {a.DType} (shapes {a.Shape} @ {b.Shape}); convert with .To(DType.Float64).");
-        if (a.Shape[^1] != b.Shape[^2])
-        {
-            throw new ArgumentException(
-                $"MatMul: inner dimensions do not match: {a.Shape} @ {b.Shape} ({a.Shape[^1]} vs {b.Shape[^2]}).");
-        }
         Shape batch, shape;
         if (a.Rank == 2 && b.Rank == 2)
         {
