@@ -127,6 +127,8 @@ public class MoreReductionTests
         Tensor.FromArray([true, false, true]).Prod().ToArray<long>().ShouldBe([0]);
         Tensor.Zeros([0, 3]).Prod(0).ToArray().ShouldBe([1, 1, 1]);
         Tensor.Zeros([0]).Prod().Item().ShouldBe(1);
+        Tensor.Zeros([0, 0, 2]).Prod([0, 1]).ToArray().ShouldBe([1, 1]); // two empty axes
+        Tensor.Zeros([2, 0, 0]).Prod([0, 1], keepDim: true).Shape.ShouldBe(new Shape(1, 1, 0));
     }
 
     [Fact]
