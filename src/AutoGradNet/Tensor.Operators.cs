@@ -219,11 +219,7 @@ public sealed partial class Tensor
     /// broadcast together; the branches' dtypes promote. The condition is a Bool tensor (a numeric one selects where it is
     /// non-zero). Differentiable in both branches; the condition gets no gradient.
     /// </summary>
-    public static Tensor Where(Tensor condition, Tensor ifTrue, Tensor ifFalse)
-    {
-        Ops.Checks.NotNull(condition, "Where", "condition");
-        return Ops.Where.Apply(condition, ifTrue, ifFalse);
-    }
+    public static Tensor Where(Tensor condition, Tensor ifTrue, Tensor ifFalse) => Ops.Where.Apply(condition, ifTrue, ifFalse); // checks all three for null
 
     /// <summary><see cref="Where(Tensor, Tensor, Tensor)"/> with a scalar for the false branch.</summary>
     public static Tensor Where(Tensor condition, Tensor ifTrue, double ifFalse)
@@ -244,10 +240,7 @@ public sealed partial class Tensor
     /// and dtype Float64, or <paramref name="dtype"/> if given.
     /// </summary>
     public static Tensor Where(Tensor condition, double ifTrue, double ifFalse, DType dtype = DType.Float64)
-    {
-        Ops.Checks.NotNull(condition, "Where", "condition");
-        return Where(condition, Scalar(ifTrue, dtype), Scalar(ifFalse, dtype));
-    }
+        => Where(condition, Scalar(ifTrue, dtype), Scalar(ifFalse, dtype));
 
     /// <summary>
     /// Elementwise maximum of two tensors (broadcast); where they tie the gradient goes to <c>this</c>.
