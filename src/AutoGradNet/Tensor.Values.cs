@@ -76,6 +76,7 @@ public sealed partial class Tensor
     /// <exception cref="ArgumentException">The shapes do not broadcast or the dtypes differ.</exception>
     public bool AllClose(Tensor other, double relativeTolerance = 1e-5, double absoluteTolerance = 1e-8)
     {
+        Ops.Checks.NotNull(other, "AllClose", "other");
         Ops.Checks.SameDType(this, other, "AllClose");
         AutoGradNet.Shape.Broadcast(Shape, other.Shape, "AllClose");
         using var noGrad = NoGrad();

@@ -3,10 +3,9 @@ namespace AutoGradNet.Ops;
 /// <summary>Guard clauses shared by the ops: every message names the op and the offending shapes or dtypes.</summary>
 internal static class Checks
 {
+    /// <summary>Both dtypes equal (the callers have checked both tensors for null).</summary>
     public static void SameDType(Tensor a, Tensor b, string op)
     {
-        NotNull(a, op, "left operand");
-        NotNull(b, op, "right operand");
         if (a.DType != b.DType)
         {
             throw new ArgumentException(
@@ -26,11 +25,5 @@ internal static class Checks
             throw new ArgumentNullException(which,
                 $"{op}: the {which} is null. If it is a .Grad: only leaves that require grad get one, and only after a Backward() reaches them.");
         }
-    }
-
-    public static Shape BroadcastBinary(Tensor a, Tensor b, string op)
-    {
-        SameDType(a, b, op);
-        return Shape.Broadcast(a.Shape, b.Shape, op);
     }
 }

@@ -41,7 +41,7 @@ internal sealed class Where : Node
             // Not recorded (no createGraph) and nothing to broadcast: the same values as the Where calls below, in one pass.
             return [null, NeedsGrad(1) ? Masked(cond, g, true) : null, NeedsGrad(2) ? Masked(cond, g, false) : null];
         }
-        var zero = g.DType == DType.Float32 ? ZeroFloat32 : g.DType == DType.Float64 ? ZeroFloat64 : Tensor.Scalar(0, g.DType);
+        var zero = g.DType == DType.Float32 ? ZeroFloat32 : ZeroFloat64; // a gradient is Float32 or Float64
         return [null, NeedsGrad(1) ? Apply(cond, g, zero) : null, NeedsGrad(2) ? Apply(cond, zero, g) : null];
     }
 

@@ -56,4 +56,37 @@ public class ScalarOperandSavedInputTests
         using (Tensor.NoGrad()) x.AddInPlace(Tensor.Ones([3]));
         Should.Throw<InvalidOperationException>(() => y.Sum().Backward()).Message.ShouldContain("was modified by an in-place operation");
     }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static (Tensor Y, WeakReference H) ProductWithAConstant(Tensor x, Tensor m, bool hFirst)
+    {
+        var h = x * 2.0; // saves nothing: only the product below could keep h alive
+        return (hFirst ? h * m : m * h, new WeakReference(h));
+    }
+
+    [Fact]
+    public void A_product_keeps_only_the_operand_the_needed_gradient_reads()
+    {
+        // h · m with a constant m: h's gradient is g·m, so m is kept and h is not (as in PyTorch, which saves an operand
+        // only for the other's gradient). The same with the operands swapped.
+        foreach (var hFirst in new[] { true, false })
+        {
+            var x = Tensor.FromArray([1.5, -2.0, 0.25]).RequireGrad();
+            var m = Tensor.FromArray([2.0, 0.0, -1.0]);
+            var (y, h) = ProductWithAConstant(x, m, hFirst);
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            h.IsAlive.ShouldBeFalse(hFirst ? "h * m kept h" : "m * h kept h");
+            y.Sum().Backward();
+            x.Grad!.ToArray().ShouldBe([4.0, 0.0, -2.0]);
+        }
+    }
+
+    [Fact]
+    public void AllClose_names_a_null_other()
+    {
+        var e = Should.Throw<ArgumentNullException>(() => Tensor.FromArray([1.0]).AllClose(null!));
+        e.ParamName.ShouldBe("other");
+        e.Message.ShouldStartWith("AllClose: the other is null");
+    }
 }

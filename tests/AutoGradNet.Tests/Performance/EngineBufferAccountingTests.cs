@@ -95,6 +95,34 @@ public class EngineBufferAccountingTests
     }
 
     [Fact]
+    public void Matrix_operands_used_transposed_get_their_gradient_in_their_own_layout_without_a_copy()
+    {
+        // y = a·wᵀ (w as in a Linear layer) and y = wᵀ·b: MatMul gives the column-major operand wᵀ its gradient as the
+        // transpose of a row-major product, so Transpose's backward hands w a row-major buffer: one allocation and no
+        // copy. A row-major gradient for wᵀ would reach w strided and cost a second buffer.
+        foreach (var wFirst in new[] { false, true })
+        {
+            var w = Leaf(12, 256, 256);
+            var other = Tensor.Uniform([256, 256], -1, 1, 13);
+            var loss = (wFirst ? w.T.MatMul(other) : other.MatMul(w.T)).Sum();
+            Measure(() => loss.Backward()).ShouldBe((1, 0, 0), wFirst ? "wᵀ·b" : "a·wᵀ");
+            var plain = (wFirst ? w.MatMul(other) : other.MatMul(w)).Sum(); // and a row-major w gets a row-major gradient
+            w.Grad = null;
+            Measure(() => plain.Backward()).ShouldBe((1, 0, 0), wFirst ? "w·b" : "a·w");
+            w.Grad = null;
+            loss = (wFirst ? w.T.MatMul(other) : other.MatMul(w.T)).Sum();
+            loss.Backward();
+            w.Grad!.IsContiguous.ShouldBeTrue();
+            var sums = other.Sum(wFirst ? 1 : 0).ToArray(); // d(Σ a·wᵀ)/dw[i, j] = Σₖ a[k, j]; d(Σ wᵀ·b)/dw[i, j] = Σₖ b[i, k]
+            var grad = w.Grad.ToArray();
+            for (var i = 0; i < 256; i += 51)
+            {
+                for (var j = 0; j < 256; j += 37) grad[i * 256 + j].ShouldBe(wFirst ? sums[i] : sums[j], 1e-12);
+            }
+        }
+    }
+
+    [Fact]
     public void A_fan_in_at_a_leaf_is_summed_into_the_gradient_already_held()
     {
         // Add passes the seed's view to both branches: Exp's gradient a1 and the scaling's a2 are allocated, a2 is added
