@@ -319,8 +319,9 @@ internal static class Engine
 
     /// <summary>
     /// <paramref name="existing"/> + <paramref name="g"/>: written into <paramref name="existing"/> when it is a whole
-    /// contiguous buffer (contiguous and as long as its storage, so it starts at offset 0) of this pass that only its one slot holds and no user code has seen (the same values as the
-    /// out-of-place sum, without a new tensor), else a new tensor.
+    /// contiguous buffer (contiguous and as long as its storage, so it starts at offset 0) of this pass that only its one
+    /// slot holds and no user code has seen (the same values as the out-of-place sum, without a new tensor), else a new
+    /// tensor.
     /// </summary>
     private static Tensor AddInto(Tensor existing, Tensor g, object? pass)
     {
