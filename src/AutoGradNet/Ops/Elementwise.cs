@@ -98,14 +98,11 @@ internal static class Unary<TFn> where TFn : struct, IUnaryFunction
         public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
         {
             var ys = y.AsSpan<T>();
-            if (x.IsContiguous || ys.IsEmpty)
-            {
-                TFn.Forward(x.Dense<T>(), ys);
-                return;
-            }
+            ReadOnlySpan<T> xs = ys;
             // A strided input is gathered into the result and computed in place: one buffer, not a copy and a result.
-            Strided.Gather(x.StorageSpan<T>(), x.StrideArray, x.Shape, ys);
-            TFn.Forward((ReadOnlySpan<T>)ys, ys);
+            if (x.IsContiguous) xs = x.Dense<T>();
+            else Strided.Gather(x.StorageSpan<T>(), x.StrideArray, x.Shape, ys);
+            TFn.Forward(xs, ys);
         }
     }
 }

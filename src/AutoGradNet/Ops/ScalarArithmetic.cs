@@ -128,15 +128,12 @@ internal static class ScalarOp<TFn> where TFn : struct, IScalarFunction
         public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
         {
             var y = r.AsSpan<T>();
-            if (a.IsContiguous || y.IsEmpty)
-            {
-                TFn.Forward(a.Dense<T>(), T.CreateTruncating(c), y);
-                return;
-            }
+            ReadOnlySpan<T> x = y;
             // A strided or broadcast input (the seed's view in a backward) is gathered into the result and computed in
             // place (each Forward is one TensorPrimitives call, which allows that), not copied to a buffer of its own.
-            Kernels.Strided.Gather(a.StorageSpan<T>(), a.StrideArray, a.Shape, y);
-            TFn.Forward((ReadOnlySpan<T>)y, T.CreateTruncating(c), y);
+            if (a.IsContiguous) x = a.Dense<T>();
+            else Kernels.Strided.Gather(a.StorageSpan<T>(), a.StrideArray, a.Shape, y);
+            TFn.Forward(x, T.CreateTruncating(c), y);
         }
     }
 }

@@ -123,6 +123,17 @@ public class EngineBufferAccountingTests
     }
 
     [Fact]
+    public void Elementwise_ops_on_a_strided_input_allocate_only_their_result()
+    {
+        // The transposed input is gathered straight into the result (and computed there): one buffer per op, no copy.
+        var x = Tensor.Uniform([256, 256], -1, 1, 14).T;
+        x.IsContiguous.ShouldBeFalse();
+        Measure(() => x.Exp()).Allocated.ShouldBe(1, "exp");
+        Measure(() => _ = x * 3.0).Allocated.ShouldBe(1, "x · 3");
+        Measure(() => x.Clone()).Allocated.ShouldBe(1, "clone");
+    }
+
+    [Fact]
     public void A_fan_in_at_a_leaf_is_summed_into_the_gradient_already_held()
     {
         // Add passes the seed's view to both branches: Exp's gradient a1 and the scaling's a2 are allocated, a2 is added
