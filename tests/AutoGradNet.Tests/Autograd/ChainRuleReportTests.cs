@@ -81,4 +81,14 @@ public class ChainRuleReportTests
         Should.Throw<ArgumentNullException>(() => ChainRule.Trace(null!, x)).ParamName.ShouldBe("output");
         Should.Throw<ArgumentNullException>(() => ChainRule.Trace(x.Sum(), null!)).ParamName.ShouldBe("leaf");
     }
+
+    [Fact]
+    public void Tracing_a_tensor_to_itself_has_no_steps_and_one_path()
+    {
+        var x = Tensor.Scalar(2.0).RequireGrad();
+        var trace = ChainRule.Trace(x, x, name: "x");
+        trace.Steps.Count.ShouldBe(0);
+        trace.PathCount.ShouldBe(1);
+        trace.LeafGradient.Item().ShouldBe(1.0);
+    }
 }

@@ -73,7 +73,7 @@ public class FunctionalArgumentTests
         var loss = s_losses[name];
         var e = Should.Throw<ArgumentOutOfRangeException>(() => loss((Reduction)17));
         e.ParamName.ShouldBe("reduction");
-        e.Message.ShouldStartWith($"{name}: unknown reduction 17");
+        e.Message.ShouldStartWith($"{name}: unknown reduction 17; use None, Sum or Mean.");
         if (name == "KlDivLoss")
         {
             // batchmean = sum / batch size (PyTorch's recommended reduction for KL divergence).
@@ -190,5 +190,13 @@ public class FunctionalArgumentTests
         e.Message.ShouldStartWith("NllLoss: targets of shape [3] do not fit input of shape [2, 2] (expected [2]).");
         e = Should.Throw<ArgumentException>(() => F.CrossEntropy(X, Tensor.FromArray([1L, 2], 2)));
         e.Message.ShouldStartWith("CrossEntropy: the target at position [1] is class 2, outside [0, 2) for logits of shape [2, 2] (and not ignoreIndex -100).");
+    }
+
+    [Fact]
+    public void Losses_refuse_shapes_that_would_broadcast_and_say_why()
+    {
+        var e = Should.Throw<ArgumentException>(() => F.L1Loss(X, Tensor.Ones([2])));
+        e.Message.ShouldBe("L1Loss: input shape [2, 2] and target shape [2] differ. " +
+            "Reshape one of them: a silent broadcast here would compute a different loss.");
     }
 }
