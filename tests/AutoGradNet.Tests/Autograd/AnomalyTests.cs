@@ -86,6 +86,19 @@ public class AnomalyTests
     }
 
     [Fact]
+    public void AutoGrad_Grad_checks_gradients_too()
+    {
+        // The same √ at 0 as above, through AutoGrad.Grad (the engine's general path) instead of Backward().
+        var x = Tensor.FromArray([0.0, 1.0]).RequireGrad();
+        using (AnomalyMode.Enable(checkInfinity: true))
+        {
+            var loss = (x * 1.0).Sqrt().Sum();
+            Should.Throw<AnomalyException>(() => AutoGrad.Grad(loss, [x])).Message
+                .ShouldStartWith("SqrtBackward produced infinity in the gradient for its input 0 (gradient shape [2]).");
+        }
+    }
+
+    [Fact]
     public void When_several_inputs_came_in_with_NaN_the_first_is_named()
     {
         var x = Tensor.FromArray([double.NaN, 1.0]).RequireGrad();
