@@ -128,21 +128,6 @@ public class BufferReuseTests
         h.Grad.ToArray().ShouldBe(expected);
     }
 
-    private sealed class KeepsGradient : CustomFunction
-    {
-        public Tensor? Incoming;
-        public Tensor? Returned;
-
-        protected override Tensor Forward(FunctionContext ctx, params Tensor[] inputs) => inputs[0] * 2.0;
-
-        protected override Tensor?[] Backward(FunctionContext ctx, Tensor gradOutput)
-        {
-            Incoming = gradOutput;
-            Returned = gradOutput * 2.0;
-            return [Returned];
-        }
-    }
-
     [Fact]
     public void Gradients_a_custom_function_saw_or_returned_do_not_change_in_later_passes()
     {
